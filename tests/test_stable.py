@@ -63,3 +63,11 @@ def test_softmax_axis():
 @pytest.mark.parametrize("f", [sigmoid, log_sigmoid])
 def test_scalar_in_scalar_out(f):
     assert isinstance(f(0.3), float)
+
+
+def test_package_names_are_the_functions():
+    # `w2vlib.softmax` must be the function, not a submodule shadowing it.
+    import w2vlib
+
+    assert w2vlib.softmax is softmax and w2vlib.sigmoid is sigmoid
+    np.testing.assert_allclose(w2vlib.softmax(np.zeros(4)), 0.25)

@@ -11,7 +11,7 @@ The objectives are imported eagerly (they only need NumPy). Heavier pieces
 from importlib import import_module
 
 from .stable import sigmoid, log_sigmoid, softmax, log_softmax
-from .softmax import softmax_loss_and_grads
+from .naive_softmax import softmax_loss_and_grads
 from .negative_sampling import neg_sampling_loss_and_grads
 from .hierarchical import hs_loss_and_grads, huffman_codes
 from .cbow import cbow_softmax_loss_and_grads, cbow_neg_sampling_loss_and_grads

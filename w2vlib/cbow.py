@@ -18,7 +18,7 @@ import numpy as np
 
 from . import _validate
 from .negative_sampling import neg_sampling_core, scatter_rows
-from .softmax import softmax_error
+from .naive_softmax import softmax_error
 
 __all__ = ["cbow_softmax_loss_and_grads", "cbow_neg_sampling_loss_and_grads"]
 

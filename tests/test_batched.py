@@ -173,3 +173,50 @@ def test_bad_index_arrays_raise(params):
         bt.sg_neg_sampling_batch(V_in, U, [0], [1], [2, 3])
     with pytest.raises(ValueError, match="lengths must all be >= 1"):
         bt.cbow_neg_sampling_batch(V_in, U, [0, 1], [2], [0, 1], [[1], [2]])
+
+
+def test_word2vec_spread_is_context_size_times_the_gradient(params):
+    """word2vec.c's CBOW update gives each context word ∂J/∂h, i.e. |ctx|·(3.2)."""
+    V_in, U = params
+    lengths, members, c, neg = _windows()
+    want = np.zeros((V, d))
+    for ctx, ci, ni in zip(_split(lengths, members), c, neg):
+        _, gv, _ = cbow_neg_sampling_loss_and_grads(ctx, ci, ni, V_in, U)
+        want += len(ctx) * gv
+    A = V_in.copy()
+    bt.cbow_neg_sampling_batch(A, U.copy(), lengths, members, c, neg, lr=1.0, spread="word2vec")
+    np.testing.assert_allclose(A, V_in - want, rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match="spread must be"):
+        bt.cbow_neg_sampling_batch(V_in, U, lengths, members, c, neg, spread="sum")
+
+
+def test_public_fallback_scatter_equals_kernel(params, rng):
+    """The public sparse-product path and SciPy's in-place kernel give the same step."""
+    _, U = params
+    rows = np.array([3, 3, 0, 6, 3, 1])
+    indptr = np.array([0, 2, 3, 6])
+    coef = rng.normal(size=6)
+    X = rng.normal(size=(3, d))
+    A, B = U.copy(), U.copy()
+    bt.sparse_step(A, rows, indptr, coef, X, lr=0.5, use_kernel=True)
+    bt.sparse_step(B, rows, indptr, coef, X, lr=0.5, use_kernel=False)
+    dense = bt.sparse_step(U, rows, indptr, coef, X)
+    want = U.copy()
+    for a in range(3):
+        for t in range(indptr[a], indptr[a + 1]):
+            want[rows[t]] -= 0.5 * coef[t] * X[a]
+    np.testing.assert_allclose(A, want, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(B, want, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(U - 0.5 * dense, want, rtol=1e-12, atol=1e-14)
+
+
+def test_workspace_reuse_gives_identical_results(params):
+    V_in, U = params
+    c, o, neg = _pairs()
+    A1, U1, A2, U2 = V_in.copy(), U.copy(), V_in.copy(), U.copy()
+    ws = bt.Workspace()
+    for _ in range(3):
+        l1 = bt.sg_neg_sampling_batch(A1, U1, c, o, neg, lr=0.1)
+        l2 = bt.sg_neg_sampling_batch(A2, U2, c, o, neg, lr=0.1, ws=ws)
+        assert l1 == l2
+    assert np.array_equal(A1, A2) and np.array_equal(U1, U2)

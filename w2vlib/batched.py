@@ -45,7 +45,7 @@ import scipy.sparse as sp
 from .stable import log_sigmoid
 
 __all__ = [
-    "logistic_terms", "HuffmanPaths", "sparse_step",
+    "logistic_terms", "HuffmanPaths", "sparse_step", "Workspace",
     "sg_neg_sampling_batch", "cbow_neg_sampling_batch", "sg_hs_batch", "cbow_hs_batch",
 ]
 
@@ -73,20 +73,13 @@ def logistic_terms(scores, signs):
     return -float(ls.sum()), signs * np.expm1(ls)
 
 
-def _compress(rows, n):
-    """Distinct values of ``rows`` (sorted) and each entry's position among them.
-
-    A mark array of length n instead of ``np.unique``: O(n + len(rows)), no sort.
-    """
-    mark = np.zeros(n, dtype=bool)
-    mark[rows] = True
-    uniq = np.flatnonzero(mark)
-    pos = np.empty(n, dtype=np.int64)
-    pos[uniq] = np.arange(uniq.shape[0])
-    return uniq, pos[rows]
+try:  # SciPy's own kernel behind ``csc_matrix @ dense``: Y += A X, in place
+    from scipy.sparse._sparsetools import csc_matvecs as _csc_matvecs
+except ImportError:  # private name; fall back to the public product
+    _csc_matvecs = None
 
 
-def sparse_step(M, rows, indptr, coef, X, lr=None):
+def sparse_step(M, rows, indptr, coef, X, lr=None, use_kernel=True):
     """Scatter-add ``Gᵀ X`` into M, or return it as a dense gradient.
 
     Implements the scatter of (4.10)/(4.11). G is the sparse
@@ -96,22 +89,39 @@ def sparse_step(M, rows, indptr, coef, X, lr=None):
 
     Parameters
     ----------
-    M : ndarray, shape (n, d)
+    M : ndarray, shape (n, d), C-contiguous float64
         The parameter matrix the gradient belongs to.
     rows, coef : ndarray, shape (nnz,)
     indptr : ndarray, shape (B + 1,)
     X : ndarray, shape (B, d)
     lr : float or None
         None: return the dense gradient ``Gᵀ X`` of shape (n, d).
-        Otherwise: ``M -= lr · Gᵀ X`` in place, touching only the rows that
-        occur in ``rows``, and return None.
+        Otherwise: ``M -= lr · Gᵀ X`` in place and return None.
+    use_kernel : bool, default True
+        Gᵀ is G's arrays read as a CSC matrix, and SciPy's ``csc_matvecs``
+        kernel (the one ``csc_matrix @ ndarray`` calls) computes Y += Gᵀ X
+        straight into M: no temporary, no fancy indexing, repeated rows
+        accumulate. It is a private SciPy name, so when it is missing (or
+        ``use_kernel=False``) the same step is done with the public
+        ``csr_matrix.T @ X`` restricted to the rows that occur.
     """
     B = indptr.shape[0] - 1
+    n, d = M.shape
     if lr is None:
-        G = sp.csr_matrix((coef, rows, indptr), shape=(B, M.shape[0]))
+        G = sp.csr_matrix((coef, rows, indptr), shape=(B, n))
         return np.asarray(G.T @ X)
-    uniq, inv = _compress(rows, M.shape[0])
-    G = sp.csr_matrix((coef * -lr, inv, indptr), shape=(B, uniq.shape[0]))
+    if use_kernel and _csc_matvecs is not None and M.flags.c_contiguous and M.dtype == np.float64:
+        idx_dtype = np.int64 if max(n, rows.shape[0]) > np.iinfo(np.int32).max else np.int32
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        _csc_matvecs(n, B, d, indptr.astype(idx_dtype, copy=False), rows.astype(idx_dtype, copy=False),
+                     np.asarray(coef, dtype=np.float64) * -lr, X.ravel(), M.reshape(-1))
+        return None
+    mark = np.zeros(n, dtype=bool)  # rows that occur, without sorting
+    mark[rows] = True
+    uniq = np.flatnonzero(mark)
+    pos = np.empty(n, dtype=np.int64)
+    pos[uniq] = np.arange(uniq.shape[0])
+    G = sp.csr_matrix((coef * -lr, pos[rows], indptr), shape=(B, uniq.shape[0]))
     M[uniq] += G.T @ X
     return None
 
@@ -152,16 +162,47 @@ class HuffmanPaths:
         return indptr, self.points[flat], self.signs[flat]
 
 
-def _ns(H, o, neg, U, lr):
+class Workspace:
+    """Reusable scratch arrays for the batched steps.
+
+    Allocating the large per-batch temporaries afresh (the gathered output
+    rows are B·(K+1)·d floats, ~10 MB for B = 2048) made glibc hand memory
+    back to the kernel and fault it in again on every batch: on the
+    reference workload that was 2.7 million page faults and more than half
+    of the run time. Keeping the buffers between batches removes it.
+    """
+
+    def __init__(self):
+        self._buffers = {}
+
+    def get(self, name, shape, dtype=np.float64):
+        """An uninitialised array of ``shape``, reusing memory across calls."""
+        size = int(np.prod(shape))
+        buf = self._buffers.get((name, np.dtype(dtype)))
+        if buf is None or buf.shape[0] < size:
+            buf = np.empty(max(size, 1), dtype=dtype)
+            self._buffers[(name, np.dtype(dtype))] = buf
+        return buf[:size].reshape(shape)
+
+
+def _take(M, idx, ws, name):
+    if ws is None:
+        return M[idx]
+    # mode="clip": with the default mode="raise" NumPy buffers `out` (an extra copy);
+    # the indices are valid by construction.
+    return np.take(M, idx, axis=0, out=ws.get(name, idx.shape + M.shape[1:], M.dtype), mode="clip")
+
+
+def _ns(H, o, neg, U, lr, ws=None):
     """(4.9)/(4.10) for SGNS terms: loss, ∂J/∂H; steps or returns ∂J/∂U."""
     B, K = neg.shape
     targets = np.concatenate((o.reshape(B, 1), neg), axis=1)  # (B, K + 1): o, k_1..k_K
-    U_t = U[targets]
-    scores = np.einsum("bkd,bd->bk", U_t, H)
+    U_t = _take(U, targets, ws, "U_t")
+    scores = np.matmul(U_t, H[:, :, None])[:, :, 0]     # u_r · h for every term
     signs = np.full(K + 1, -1.0)
     signs[0] = 1.0
     loss, g = logistic_terms(scores, signs)             # (2.1), (2.4)
-    grad_H = np.matmul(g[:, None, :], U_t)[:, 0, :]     # G U, (2.5)
+    grad_H = np.matmul(g[:, None, :], U_t, out=None if ws is None else ws.get("grad_H", (B, 1, U.shape[1])))[:, 0, :]  # G U, (2.5)
     grad_U = sparse_step(U, targets.ravel(), np.arange(0, B * (K + 1) + 1, K + 1), g.ravel(), H, lr)  # Gᵀ H, (2.6)
     return loss, grad_H, grad_U
 
@@ -190,7 +231,7 @@ def _finish(loss, grad_out, V_in, rows, indptr, coef, grad_H, lr):
     return loss if lr is not None else (loss, grad_in, grad_out)
 
 
-def sg_neg_sampling_batch(V_in, U, c, o, neg, lr=None):
+def sg_neg_sampling_batch(V_in, U, c, o, neg, lr=None, ws=None):
     """Skip-gram with negative sampling for B pairs at once.
 
     Implements (4.9)–(4.11); equals the sum over i of
@@ -208,6 +249,8 @@ def sg_neg_sampling_batch(V_in, U, c, o, neg, lr=None):
         If given, take one SGD step of size ``lr`` on the summed gradient in
         place (every gradient computed before any update) and return only
         the loss.
+    ws : Workspace or None
+        Scratch memory reused between calls (speed only).
 
     Returns
     -------
@@ -217,13 +260,13 @@ def sg_neg_sampling_batch(V_in, U, c, o, neg, lr=None):
         Only when ``lr`` is None.
     """
     c, o, neg = _ints("c", c, 1), _ints("o", o, 1), _ints("neg", neg, 2)
-    H = V_in[c]
-    loss, grad_H, grad_U = _ns(H, o, neg, U, lr)
+    H = _take(V_in, c, ws, "H")
+    loss, grad_H, grad_U = _ns(H, o, neg, U, lr, ws)
     B = c.shape[0]
     return _finish(loss, grad_U, V_in, c, np.arange(B + 1), np.ones(B), grad_H, lr)
 
 
-def cbow_neg_sampling_batch(V_in, U, lengths, members, c, neg, lr=None):
+def cbow_neg_sampling_batch(V_in, U, lengths, members, c, neg, lr=None, ws=None, spread="mean"):
     """CBOW with negative sampling for B windows at once.
 
     Implements (3.1), (4.9)–(4.11); equals the sum over windows a of
@@ -239,16 +282,20 @@ def cbow_neg_sampling_batch(V_in, U, lengths, members, c, neg, lr=None):
     c : ndarray of int, shape (B,)
         Centre word of each window, the positive target.
     neg : ndarray of int, shape (B, K)
-    lr : float or None
-        See :func:`sg_neg_sampling_batch`.
+    lr, ws : see :func:`sg_neg_sampling_batch`.
+    spread : {"mean", "word2vec"}, default "mean"
+        "mean": the exact gradient (3.2), each context word receives
+        ∂J/∂h / |context|. "word2vec": each receives the whole ∂J/∂h, as
+        word2vec.c and gensim's default (``cbow_mean=1``) do — not the
+        gradient of J but |context| times it for the input vectors.
     """
     lengths, members = _ints("lengths", lengths, 1), _ints("members", members, 1)
     c, neg = _ints("c", c, 1), _ints("neg", neg, 2)
     indptr, coef = _mean_rows(lengths)
     A = sp.csr_matrix((coef, members, indptr), shape=(lengths.shape[0], V_in.shape[0]))
     H = np.asarray(A @ V_in)                                 # (3.1)
-    loss, grad_H, grad_U = _ns(H, c, neg, U, lr)
-    return _finish(loss, grad_U, V_in, members, indptr, coef, grad_H, lr)   # Aᵀ ∂J/∂H, (3.2)
+    loss, grad_H, grad_U = _ns(H, c, neg, U, lr, ws)
+    return _finish(loss, grad_U, V_in, members, indptr, _spread(coef, spread), grad_H, lr)   # Aᵀ ∂J/∂H, (3.2)
 
 
 def sg_hs_batch(V_in, W, c, o, paths, lr=None):
@@ -272,11 +319,12 @@ def sg_hs_batch(V_in, W, c, o, paths, lr=None):
     return _finish(loss, grad_W, V_in, c, np.arange(B + 1), np.ones(B), grad_H, lr)
 
 
-def cbow_hs_batch(V_in, W, lengths, members, c, paths, lr=None):
+def cbow_hs_batch(V_in, W, lengths, members, c, paths, lr=None, spread="mean"):
     """CBOW with hierarchical softmax for B windows at once.
 
     Implements (3.1), (4.9)–(4.11): ``hs_loss_and_grads`` at each context
-    mean, the hidden gradient spread back by (3.2).
+    mean, the hidden gradient spread back by (3.2) (``spread`` as in
+    :func:`cbow_neg_sampling_batch`).
     """
     lengths, members = _ints("lengths", lengths, 1), _ints("members", members, 1)
     c = _ints("c", c, 1)
@@ -284,7 +332,7 @@ def cbow_hs_batch(V_in, W, lengths, members, c, paths, lr=None):
     A = sp.csr_matrix((coef, members, indptr), shape=(lengths.shape[0], V_in.shape[0]))
     H = np.asarray(A @ V_in)
     loss, grad_H, grad_W = _hs(H, c, paths, W, lr)
-    return _finish(loss, grad_W, V_in, members, indptr, coef, grad_H, lr)
+    return _finish(loss, grad_W, V_in, members, indptr, _spread(coef, spread), grad_H, lr)
 
 
 def _mean_rows(lengths):
@@ -294,3 +342,11 @@ def _mean_rows(lengths):
     indptr = np.zeros(lengths.shape[0] + 1, dtype=np.int64)
     np.cumsum(lengths, out=indptr[1:])
     return indptr, np.repeat(1.0 / lengths, lengths)
+
+
+def _spread(coef, spread):
+    if spread == "mean":
+        return coef                   # Aᵀ: 1/|context| per occurrence, (3.2)
+    if spread == "word2vec":
+        return np.ones_like(coef)     # word2vec.c: the whole ∂J/∂h to every context word
+    raise ValueError(f"spread must be 'mean' or 'word2vec', got {spread!r}")

@@ -150,11 +150,18 @@ def unigram_table(counts, power=0.75, table_size=10**7):
     if isinstance(table_size, bool) or not isinstance(table_size, (int, np.integer)) or table_size < 1:
         raise ValueError(f"table_size must be a positive integer, got {table_size!r}")
     cum = np.cumsum(noise_distribution(counts, power))
-    a = np.arange(table_size, dtype=np.float64)
-    table = np.searchsorted(cum, (a - 1.0) / table_size, side="left")
-    table[0] = 0
-    np.minimum(table, len(cum) - 1, out=table)
-    return table.astype(np.int32)
+    T = int(table_size)
+    # Cells a with table[a] <= i are those with (a − 1)/T <= cum[i]: a <= cum[i]·T + 1.
+    # Count them per word (a V-sized computation, with a one-step correction for
+    # rounding) and lay the runs out with np.repeat instead of T binary searches.
+    last = np.floor(cum * T).astype(np.int64) + 1
+    last += ((last + 1 - 1) / T <= cum)          # one more cell still qualifies
+    last -= ((last - 1) / T > cum)               # rounding put us one too far
+    upto = np.minimum(np.maximum(last + 1, 0), T)
+    upto = np.maximum.accumulate(upto)
+    upto[-1] = T                                  # word2vec.c clamps i to V − 1
+    runs = np.diff(np.concatenate(([0], upto)))
+    return np.repeat(np.arange(len(cum), dtype=np.int32), runs)
 
 
 def draw_negatives(table, rng, shape):

@@ -96,8 +96,12 @@ class Word2Vec:
         Seeds the single ``np.random.default_rng`` that draws everything
         (initial vectors, subsampling, windows, negatives): the same seed on
         the same corpus gives bit-identical vectors.
-    batch_size : int, default 2048
-        Pairs (skip-gram) or windows (CBOW) per SGD step.
+    batch_size : int or None, default None
+        Pairs (skip-gram) or windows (CBOW) per SGD step. None picks
+        ``min(2048, max(32, V // 4))``: a batch sums every gradient a word
+        receives in it, and with few distinct words those sums overshoot
+        (a 30-word corpus diverged at 2048, loss 1e19; PERFORMANCE.md saw
+        8192 diverge on the 9,733-word reference vocabulary).
     progress : bool or None, default None
         tqdm progress bar; None shows it only on a terminal.
     table_size : int, default 10**7
@@ -136,7 +140,7 @@ class Word2Vec:
     """
 
     def __init__(self, corpus, vector_size=100, window=5, negative=5, hs=0, sg=1, sample=1e-3,
-                 min_count=5, epochs=5, alpha=0.025, min_alpha=1e-4, seed=1, batch_size=2048,
+                 min_count=5, epochs=5, alpha=0.025, min_alpha=1e-4, seed=1, batch_size=None,
                  progress=None, table_size=10**7, chunk_words=10000, cbow_spread="word2vec"):
         self.vector_size = _int_arg("vector_size", vector_size, 1)
         self.window = _int_arg("window", window, 1)
@@ -155,7 +159,7 @@ class Word2Vec:
         if self.min_alpha > self.alpha:
             raise ValueError(f"min_alpha must not exceed alpha, got min_alpha={min_alpha!r} > alpha={alpha!r}")
         self.seed = _int_arg("seed", seed, 0)
-        self.batch_size = _int_arg("batch_size", batch_size, 1)
+        self.batch_size = None if batch_size is None else _int_arg("batch_size", batch_size, 1)
         self.table_size = _int_arg("table_size", table_size, 1)
         self.chunk_words = _int_arg("chunk_words", chunk_words, 1)
         self.progress = progress
@@ -166,6 +170,8 @@ class Word2Vec:
             raise ValueError("corpus must be an iterable of tokenised sentences (lists of str), got None")
 
         self.vocab = build_vocab(corpus, self.min_count)  # ValueError if empty / nothing left
+        if self.batch_size is None:
+            self.batch_size = min(2048, max(32, len(self.vocab) // 4))
         if self.hs and len(self.vocab) < 2:
             raise ValueError("hierarchical softmax needs at least 2 vocabulary words: lower min_count or add text")
         self._train(corpus)

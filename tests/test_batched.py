@@ -220,3 +220,25 @@ def test_workspace_reuse_gives_identical_results(params):
         l2 = bt.sg_neg_sampling_batch(A2, U2, c, o, neg, lr=0.1, ws=ws)
         assert l1 == l2
     assert np.array_equal(A1, A2) and np.array_equal(U1, U2)
+
+
+@pytest.mark.parametrize("kind", ["sg_ns", "cbow_hs"])
+def test_float32_step_matches_float64_step(params, tree, kind):
+    V_in, U = params
+    paths, W = tree
+    hp = bt.HuffmanPaths(paths)
+    c, o, neg = _pairs()
+    lengths, members, cc, _ = _windows()
+    out = W if kind == "cbow_hs" else U
+    call = {
+        "sg_ns": lambda a, b, ws: bt.sg_neg_sampling_batch(a, b, c, o, neg, lr=0.1, ws=ws),
+        "cbow_hs": lambda a, b, ws: bt.cbow_hs_batch(a, b, lengths, members, cc, hp, lr=0.1),
+    }[kind]
+    A64, B64 = V_in.copy(), out.copy()
+    A32, B32 = V_in.astype(np.float32), out.astype(np.float32)
+    l64 = call(A64, B64, bt.Workspace())
+    l32 = call(A32, B32, bt.Workspace())
+    assert A32.dtype == B32.dtype == np.float32
+    assert l32 == pytest.approx(l64, rel=1e-5)
+    np.testing.assert_allclose(A32, A64, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(B32, B64, rtol=1e-4, atol=1e-5)

@@ -52,15 +52,27 @@ def test_learns_planted_topics_and_not_from_shuffled_text(mode):
     assert model.loss_history[-1] < model.loss_history[0]
 
 
-@pytest.mark.parametrize("mode", ["sg-ns", "cbow-hs"])
-def test_seeded_runs_are_bit_identical(mode):
+@pytest.mark.parametrize("mode, dtype", [("sg-ns", np.float32), ("cbow-hs", np.float32), ("sg-ns", np.float64),
+                                         ("cbow-ns", np.float64)])
+def test_seeded_runs_are_bit_identical(mode, dtype):
     corpus = topic_corpus(1, n_sentences=200)
-    a = w2vlib.Word2Vec(corpus, seed=7, **SMALL, **MODES[mode])
-    b = w2vlib.Word2Vec(corpus, seed=7, **SMALL, **MODES[mode])
-    c = w2vlib.Word2Vec(corpus, seed=8, **SMALL, **MODES[mode])
+    a = w2vlib.Word2Vec(corpus, seed=7, dtype=dtype, **SMALL, **MODES[mode])
+    b = w2vlib.Word2Vec(corpus, seed=7, dtype=dtype, **SMALL, **MODES[mode])
+    c = w2vlib.Word2Vec(corpus, seed=8, dtype=dtype, **SMALL, **MODES[mode])
     assert np.array_equal(a.wv.vectors, b.wv.vectors)
     assert np.array_equal(a.loss_history, b.loss_history)
     assert not np.array_equal(a.wv.vectors, c.wv.vectors)
+
+
+def test_float32_and_float64_runs_learn_the_same_geometry():
+    """Same seed, same draws; only rounding differs, so the similarity structure agrees."""
+    corpus = topic_corpus(6, n_sentences=300)
+    a = w2vlib.Word2Vec(corpus, seed=2, dtype=np.float32, **SMALL)
+    b = w2vlib.Word2Vec(corpus, seed=2, dtype=np.float64, **SMALL)
+    assert a.syn1neg.dtype == np.float32 and b.syn1neg.dtype == np.float64
+    ca, cb = _centred_cosines(np.asarray(a.wv.vectors, dtype=np.float64)), _centred_cosines(b.wv.vectors)
+    assert np.max(np.abs(ca - cb)) < 0.05
+    assert a.loss_history[-1] == pytest.approx(b.loss_history[-1], rel=0.01)
 
 
 def lee_sentences():
@@ -170,6 +182,8 @@ def test_progress_bar_can_be_forced_on(capsys):
         ([["a"] * 10], {"alpha": 0.01, "min_alpha": 0.1}, "min_alpha must not exceed alpha"),
         ([["a"] * 10], {"sample": -1}, "sample must be a finite number >= 0"),
         ([["a"] * 10], {"hs": 1, "negative": 0}, "at least 2 vocabulary words"),
+        ([["a"] * 10], {"dtype": np.int64}, "dtype must be numpy.float64 or numpy.float32"),
+        ([["a"] * 10], {"dtype": "no-such-type"}, "dtype must be numpy.float64 or numpy.float32"),
     ],
 )
 def test_bad_input_raises_one_line_value_error(corpus, kwargs, message):

@@ -89,7 +89,7 @@ def sparse_step(M, rows, indptr, coef, X, lr=None, use_kernel=True):
 
     Parameters
     ----------
-    M : ndarray, shape (n, d), C-contiguous float64
+    M : ndarray, shape (n, d), C-contiguous float64 or float32
         The parameter matrix the gradient belongs to.
     rows, coef : ndarray, shape (nnz,)
     indptr : ndarray, shape (B + 1,)
@@ -110,18 +110,18 @@ def sparse_step(M, rows, indptr, coef, X, lr=None, use_kernel=True):
     if lr is None:
         G = sp.csr_matrix((coef, rows, indptr), shape=(B, n))
         return np.asarray(G.T @ X)
-    if use_kernel and _csc_matvecs is not None and M.flags.c_contiguous and M.dtype == np.float64:
+    if use_kernel and _csc_matvecs is not None and M.flags.c_contiguous and M.dtype in (np.float64, np.float32):
         idx_dtype = np.int64 if max(n, rows.shape[0]) > np.iinfo(np.int32).max else np.int32
-        X = np.ascontiguousarray(X, dtype=np.float64)
+        X = np.ascontiguousarray(X, dtype=M.dtype)
         _csc_matvecs(n, B, d, indptr.astype(idx_dtype, copy=False), rows.astype(idx_dtype, copy=False),
-                     np.asarray(coef, dtype=np.float64) * -lr, X.ravel(), M.reshape(-1))
+                     (np.asarray(coef) * -lr).astype(M.dtype, copy=False), X.ravel(), M.reshape(-1))
         return None
     mark = np.zeros(n, dtype=bool)  # rows that occur, without sorting
     mark[rows] = True
     uniq = np.flatnonzero(mark)
     pos = np.empty(n, dtype=np.int64)
     pos[uniq] = np.arange(uniq.shape[0])
-    G = sp.csr_matrix((coef * -lr, pos[rows], indptr), shape=(B, uniq.shape[0]))
+    G = sp.csr_matrix(((coef * -lr).astype(M.dtype, copy=False), pos[rows], indptr), shape=(B, uniq.shape[0]))
     M[uniq] += G.T @ X
     return None
 
@@ -202,7 +202,9 @@ def _ns(H, o, neg, U, lr, ws=None):
     signs = np.full(K + 1, -1.0)
     signs[0] = 1.0
     loss, g = logistic_terms(scores, signs)             # (2.1), (2.4)
-    grad_H = np.matmul(g[:, None, :], U_t, out=None if ws is None else ws.get("grad_H", (B, 1, U.shape[1])))[:, 0, :]  # G U, (2.5)
+    g = g.astype(U.dtype, copy=False)
+    grad_H = np.matmul(g[:, None, :], U_t,
+                       out=None if ws is None else ws.get("grad_H", (B, 1, U.shape[1]), U.dtype))[:, 0, :]  # G U, (2.5)
     grad_U = sparse_step(U, targets.ravel(), np.arange(0, B * (K + 1) + 1, K + 1), g.ravel(), H, lr)  # Gᵀ H, (2.6)
     return loss, grad_H, grad_U
 
@@ -213,6 +215,7 @@ def _hs(H, words, paths, W, lr):
     owner = np.repeat(np.arange(H.shape[0]), np.diff(indptr))
     scores = np.einsum("td,td->t", W[points], H[owner])
     loss, g = logistic_terms(scores, signs)             # (3.6), (3.7)
+    g = g.astype(W.dtype, copy=False)
     G = sp.csr_matrix((g, points, indptr), shape=(H.shape[0], W.shape[0]))
     grad_H = np.asarray(G @ W)                          # (3.8)
     grad_W = sparse_step(W, points, indptr, g, H, lr)   # (3.8)
@@ -292,7 +295,7 @@ def cbow_neg_sampling_batch(V_in, U, lengths, members, c, neg, lr=None, ws=None,
     lengths, members = _ints("lengths", lengths, 1), _ints("members", members, 1)
     c, neg = _ints("c", c, 1), _ints("neg", neg, 2)
     indptr, coef = _mean_rows(lengths)
-    A = sp.csr_matrix((coef, members, indptr), shape=(lengths.shape[0], V_in.shape[0]))
+    A = sp.csr_matrix((coef.astype(V_in.dtype), members, indptr), shape=(lengths.shape[0], V_in.shape[0]))
     H = np.asarray(A @ V_in)                                 # (3.1)
     loss, grad_H, grad_U = _ns(H, c, neg, U, lr, ws)
     return _finish(loss, grad_U, V_in, members, indptr, _spread(coef, spread), grad_H, lr)   # Aᵀ ∂J/∂H, (3.2)
@@ -329,7 +332,7 @@ def cbow_hs_batch(V_in, W, lengths, members, c, paths, lr=None, spread="mean"):
     lengths, members = _ints("lengths", lengths, 1), _ints("members", members, 1)
     c = _ints("c", c, 1)
     indptr, coef = _mean_rows(lengths)
-    A = sp.csr_matrix((coef, members, indptr), shape=(lengths.shape[0], V_in.shape[0]))
+    A = sp.csr_matrix((coef.astype(V_in.dtype), members, indptr), shape=(lengths.shape[0], V_in.shape[0]))
     H = np.asarray(A @ V_in)
     loss, grad_H, grad_W = _hs(H, c, paths, W, lr)
     return _finish(loss, grad_W, V_in, members, indptr, _spread(coef, spread), grad_H, lr)

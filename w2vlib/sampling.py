@@ -238,10 +238,11 @@ def learning_rate(words_done, total_words, alpha=0.025, min_alpha=1e-4):
     return out if np.ndim(out) else float(out)
 
 
-def init_vectors(V, d, rng):
+def init_vectors(V, d, rng, dtype=np.float64):
     """word2vec.c's initial input and output vectors.
 
-    Implements (4.8).
+    Implements (4.8). ``dtype=np.float32`` draws the same float64 numbers and
+    rounds them.
 
     Returns
     -------
@@ -250,5 +251,5 @@ def init_vectors(V, d, rng):
     U : ndarray, shape (V, d)
         Zeros.
     """
-    V_in = (rng.random((V, d)) - 0.5) / d
-    return V_in, np.zeros((V, d))
+    V_in = ((rng.random((V, d)) - 0.5) / d).astype(dtype, copy=False)
+    return V_in, np.zeros((V, d), dtype=dtype)

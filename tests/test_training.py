@@ -75,6 +75,19 @@ def test_float32_and_float64_runs_learn_the_same_geometry():
     assert a.loss_history[-1] == pytest.approx(b.loss_history[-1], rel=0.01)
 
 
+def test_divergence_is_reported_not_returned():
+    corpus = topic_corpus(7, n_sentences=300)
+    with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match="lower alpha") as info:
+        w2vlib.Word2Vec(corpus, seed=1, alpha=50.0, batch_size=2048, **SMALL)
+    assert "\n" not in str(info.value)
+
+
+def test_default_batch_size_rule():
+    corpus = topic_corpus(8, n_sentences=100)          # V = 30
+    assert w2vlib.Word2Vec(corpus, seed=1, **SMALL).batch_size == 32
+    assert w2vlib.Word2Vec(corpus, seed=1, batch_size=7, **SMALL).batch_size == 7
+
+
 def lee_sentences():
     from tests.test_vocab import lee_sentences as load
     return load()

@@ -30,12 +30,13 @@ This module computes (4.9)–(4.11) for a batch; the trainer then takes one
 plain SGD step on the summed gradient (all gradients of the batch are
 computed at the same parameters, then applied).
 
-Speed notes (measured on the reference workload, see PERFORMANCE.md): the
-scatter of (4.10)/(4.11) is done as a sparse product restricted to the rows
-that actually occur in the batch (found with a mark array, no sort), which
-beat ``np.add.at`` by more than 3×; and σ(−z) is obtained from the loss
-itself, σ(−z) = 1 − e^{log σ(z)} = −expm1(log σ(z)), so one ``logaddexp``
-serves the loss and the gradient and stays accurate for any z. Every result equals the sum of the
+Speed notes (measured on the reference workload, see PERFORMANCE.md and
+``benchmarks/train_vs_gensim.py``): the scatter of (4.10)/(4.11) is a sparse
+product written straight into the parameter matrix by SciPy's own kernel
+(``sparse_step``), far cheaper than ``np.add.at``; the large per-batch
+temporaries live in a reused :class:`Workspace`; and σ(−z) is obtained from
+the loss itself, σ(−z) = 1 − e^{log σ(z)} = −expm1(log σ(z)), so one
+``logaddexp`` serves the loss and the gradient and stays accurate for any z. Every result equals the sum of the
 per-example functions of :mod:`w2vlib.negative_sampling`,
 :mod:`w2vlib.hierarchical` and :mod:`w2vlib.cbow` (tested).
 """

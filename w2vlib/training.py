@@ -98,11 +98,15 @@ class Word2Vec:
         (initial vectors, subsampling, windows, negatives): the same seed on
         the same corpus gives bit-identical vectors.
     batch_size : int or None, default None
-        Pairs (skip-gram) or windows (CBOW) per SGD step. None picks
-        ``min(2048, max(32, V // 4))``: a batch sums every gradient a word
-        receives in it, and with few distinct words those sums overshoot
-        (a 30-word corpus diverged at 2048, loss 1e19; PERFORMANCE.md saw
-        8192 diverge on the 9,733-word reference vocabulary).
+        Pairs (skip-gram) or windows (CBOW) per SGD step. A batch sums every
+        gradient a parameter row receives in it, and rows that receive many
+        overshoot: the most frequent noise words with negative sampling, and
+        with hierarchical softmax the root of the Huffman tree, which is on
+        *every* path. None picks ``min(2048, max(32, V // 4))`` for negative
+        sampling and ``min(256, max(32, V // 4))`` when ``hs=1`` (measured on
+        the reference workload: SGNS stable at 2048, diverged at 8192; HS
+        stable at 256 and 512, diverged at 1024 and 2048; a 30-word corpus
+        diverged with SGNS at 2048).
     progress : bool or None, default None
         tqdm progress bar; None shows it only on a terminal.
     table_size : int, default 10**7
@@ -145,6 +149,9 @@ class Word2Vec:
     ValueError
         One line naming the argument, for bad arguments, an empty corpus
         or nothing left after ``min_count``.
+    FloatingPointError
+        If the objective becomes non-finite (too large a step): one line
+        suggesting a smaller ``alpha`` or ``batch_size``.
     """
 
     def __init__(self, corpus, vector_size=100, window=5, negative=5, hs=0, sg=1, sample=1e-3,
@@ -186,7 +193,7 @@ class Word2Vec:
 
         self.vocab = build_vocab(corpus, self.min_count)  # ValueError if empty / nothing left
         if self.batch_size is None:
-            self.batch_size = min(2048, max(32, len(self.vocab) // 4))
+            self.batch_size = min(256 if self.hs else 2048, max(32, len(self.vocab) // 4))
         if self.hs and len(self.vocab) < 2:
             raise ValueError("hierarchical softmax needs at least 2 vocabulary words: lower min_count or add text")
         self._train(corpus)
@@ -229,6 +236,12 @@ class Word2Vec:
                 else:
                     loss, n = self._cbow_chunk(V_in, words, kept, centre, context, table, paths, rng, done, total)
                 done += b - a
+                if not np.isfinite(loss):
+                    bar.close()
+                    raise FloatingPointError(
+                        f"training diverged (loss {loss}) after {done:,} of {total:,} words: "
+                        f"lower alpha (now {self.alpha}) or batch_size (now {self.batch_size})"
+                    )
                 if n:
                     losses.append(loss / n)
                     loss_words.append(done)

@@ -138,3 +138,26 @@ def test_init_vectors_ranges(rng):
 def test_bad_arguments(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_subsampling_report_by_hand():
+    counts = np.array([4.0, 1.0, 995.0])              # t·N = 1 at t = 1e-3, as above
+    r = S.subsampling_report(counts, 1e-3)
+    keep_995 = (np.sqrt(995) + 1) / 995
+    assert r["kept_share"] == pytest.approx((4 * 0.75 + 1 + 995 * keep_995) / 1000)
+    assert r["paper_kept_share"] == pytest.approx((4 * 0.5 + 1 + 995 * np.sqrt(1 / 995)) / 1000)
+    assert r["always_kept"] == 1 and r["paper_always_kept"] == 1
+    assert r["top_keep"] == pytest.approx(keep_995)
+    assert S.subsampling_report(counts, 0)["kept_share"] == 1.0
+
+
+def test_subsampling_widget_reacts_to_the_slider():
+    pytest.importorskip("ipywidgets")
+    counts = np.array([5000.0, 800.0, 90.0, 12.0, 5.0])
+    box = S.subsampling_widget(counts, value=1e-3)
+    slider, out = box.children
+    before = out.value
+    assert f"{S.subsampling_report(counts, 1e-3)['kept_share']:.1%}" in before
+    slider.value = 1e-5
+    assert out.value != before
+    assert f"{S.subsampling_report(counts, slider.value)['kept_share']:.1%}" in out.value

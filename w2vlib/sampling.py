@@ -53,7 +53,7 @@ import numpy as np
 __all__ = [
     "keep_probability", "paper_keep_probability", "noise_distribution",
     "unigram_table", "draw_negatives", "subsample", "window_pairs",
-    "learning_rate", "init_vectors",
+    "learning_rate", "init_vectors", "subsampling_report", "subsampling_widget",
 ]
 
 
@@ -253,3 +253,53 @@ def init_vectors(V, d, rng, dtype=np.float64):
     """
     V_in = ((rng.random((V, d)) - 0.5) / d).astype(dtype, copy=False)
     return V_in, np.zeros((V, d), dtype=dtype)
+
+
+def subsampling_report(counts, sample):
+    """Numbers behind notebook 04's subsampling widget, from (4.2) and (4.3).
+
+    Returns
+    -------
+    dict
+        ``kept_share`` / ``paper_kept_share``: expected share of the corpus
+        tokens kept per epoch by word2vec.c's rule (4.2) and by the paper's
+        (4.3); ``always_kept`` / ``paper_always_kept``: number of words never
+        discarded; ``top_keep``: keep probability (4.2) of the most frequent
+        word.
+    """
+    counts = _counts(counts)
+    keep = keep_probability(counts, sample)
+    paper = paper_keep_probability(counts, sample) if sample > 0 else np.ones_like(counts)
+    total = counts.sum()
+    return {
+        "kept_share": float((keep * counts).sum() / total),
+        "paper_kept_share": float((paper * counts).sum() / total),
+        "always_kept": int(np.sum(keep >= 1.0)),
+        "paper_always_kept": int(np.sum(paper >= 1.0)),
+        "top_keep": float(keep[np.argmax(counts)]),
+    }
+
+
+def subsampling_widget(counts, value=1e-3):
+    """A slider for the threshold t and a line of :func:`subsampling_report`.
+
+    Returns an ``ipywidgets.VBox`` whose ``children`` are the slider and an
+    HTML read-out; moving the slider recomputes the read-out.
+    """
+    import ipywidgets as widgets
+
+    counts = _counts(counts)
+    slider = widgets.FloatLogSlider(value=value, base=10, min=-6, max=-1, step=0.25, description="t",
+                                    readout_format=".0e")
+    out = widgets.HTML()
+
+    def refresh(change=None):
+        r = subsampling_report(counts, slider.value)
+        out.value = (f"tokens kept per epoch: <b>{r['kept_share']:.1%}</b> with word2vec.c's rule (4.2), "
+                     f"{r['paper_kept_share']:.1%} with the paper's (4.3); words never discarded: "
+                     f"{r['always_kept']} vs {r['paper_always_kept']} of {len(counts)}; "
+                     f"the most frequent word kept with probability {r['top_keep']:.3f}")
+
+    slider.observe(refresh, names="value")
+    refresh()
+    return widgets.VBox([slider, out])

@@ -82,6 +82,22 @@ def test_divergence_is_reported_not_returned():
     assert "\n" not in str(info.value)
 
 
+class _Shrinking:
+    """An iterable that yields less text on its second reading."""
+
+    def __init__(self):
+        self.reads = 0
+
+    def __iter__(self):
+        self.reads += 1
+        return iter([["a", "b"] * 10] * (3 if self.reads == 1 else 1))
+
+
+def test_corpus_that_changes_between_readings_is_rejected():
+    with pytest.raises(ValueError, match="corpus changed between its two readings"):
+        w2vlib.Word2Vec(_Shrinking(), min_count=1, progress=False)
+
+
 def test_default_batch_size_rule():
     corpus = topic_corpus(8, n_sentences=100)          # V = 30
     assert w2vlib.Word2Vec(corpus, seed=1, **SMALL).batch_size == 32
@@ -187,6 +203,7 @@ def test_progress_bar_can_be_forced_on(capsys):
         ([[]], {}, "corpus is empty"),
         ([["a", "b", "c"]], {"min_count": 5}, "no word occurs at least min_count=5"),
         (None, {}, "corpus must be"),
+        ((s for s in [["a"] * 10]), {}, "corpus must be re-iterable"),
         ([["a"] * 10], {"negative": 0, "hs": 0}, "nothing to train"),
         ([["a"] * 10], {"sg": 2}, "hs and sg must be 0 or 1"),
         ([["a"] * 10], {"vector_size": 0}, "vector_size must be an integer >= 1"),

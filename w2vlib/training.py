@@ -39,6 +39,7 @@ Differences from word2vec.c, on purpose:
 """
 import sys
 import time
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -190,6 +191,11 @@ class Word2Vec:
             raise ValueError(f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}")
         if corpus is None:
             raise ValueError("corpus must be an iterable of tokenised sentences (lists of str), got None")
+        if isinstance(corpus, Iterator):
+            raise ValueError(
+                "corpus must be re-iterable (e.g. a list of sentences), not a one-shot iterator or "
+                "generator: it is read once for the vocabulary and again for training"
+            )
 
         self.vocab = build_vocab(corpus, self.min_count)  # ValueError if empty / nothing left
         if self.batch_size is None:
@@ -204,6 +210,11 @@ class Word2Vec:
         vocab, d, K = self.vocab, self.vector_size, self.negative
         V = len(vocab)
         ids, starts = vocab.encode(corpus, MAX_SENTENCE_LENGTH)
+        if ids.shape[0] != vocab.total_words:
+            raise ValueError(
+                f"corpus changed between its two readings ({vocab.total_words} then {ids.shape[0]} "
+                "in-vocabulary tokens): pass a list, or an iterable that yields the same sentences each time"
+            )
         lengths = np.diff(starts)
         sentence_of = np.repeat(np.arange(lengths.shape[0], dtype=np.int32), lengths)
         n_words = ids.shape[0]                               # N of (4.7)

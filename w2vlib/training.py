@@ -137,7 +137,8 @@ class Word2Vec:
         Mean objective per example (skip-gram pair or CBOW window) over each
         chunk, each batch's loss evaluated at the parameters the batch's
         gradient was computed at (before its step). With negative sampling
-        this is the sampled objective (2.1) actually optimised.
+        this is the sampled objective (2.1) actually optimised, with
+        hierarchical softmax (3.6); with both, their sum.
     loss_words : ndarray of int
         Corpus words read when each ``loss_history`` entry was completed.
     train_seconds : float

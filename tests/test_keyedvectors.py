@@ -240,3 +240,14 @@ def test_save_rejects_unwritable_words_and_folders(tmp_path, rng):
     assert os.listdir(tmp_path) == []
     with pytest.raises(ValueError, match="does not exist"):
         random_kv(rng).save_word2vec_format(tmp_path / "no" / "x.txt")
+
+
+def test_text_file_read_as_binary_says_so(tmp_path, rng):
+    p = save(tmp_path, rng, False)
+    with pytest.raises(ValueError, match=r"looks like the text format"):
+        KeyedVectors.load_word2vec_format(p, binary=True)
+    bad = tmp_path / "junk.bin"
+    bad.write_bytes(b"1 2\nw " + np.ones(2, "<f4").tobytes() + b"junk-after-the-end")
+    with pytest.raises(ValueError, match=r"18 unexpected bytes.*offset 14") as info:
+        KeyedVectors.load_word2vec_format(bad, binary=True)
+    assert "text format" not in str(info.value)

@@ -274,8 +274,16 @@ class KeyedVectors:
                              f"positive integers, got {header[:60]!r}") from None
         if end < 0:
             raise ValueError(f"{path}: truncated after the header: expected {V} words of dimension {d}")
-        read = _read_binary if binary else _read_text
-        keys, vectors = read(path, data, end + 1, V, d, dtype)
+        if not binary:
+            keys, vectors = _read_text(path, data, end + 1, V, d, dtype)
+            return cls(keys, vectors)
+        try:
+            keys, vectors = _read_binary(path, data, end + 1, V, d, dtype)
+        except ValueError as exc:
+            if _looks_like_text(data[end + 1:], d):
+                raise ValueError(f"{exc}; the file looks like the text format: pass binary=False "
+                                 "(--binary 0)") from None
+            raise
         return cls(keys, vectors)
 
 
@@ -344,6 +352,16 @@ def _read_text(path, data, start, V, d, dtype):
         raise ValueError(f"{path}: truncated: the header promises {V} words, the file has {len(keys)} "
                          f"(ends at line {len(lines) + 1})")
     return keys, vectors
+
+
+def _looks_like_text(body, d):
+    """True if the first line after the header is UTF-8 text holding a word and d numbers."""
+    first = body[:body.find(b"\n")] if b"\n" in body else body
+    try:
+        parts = first.decode("utf-8").split()
+    except UnicodeDecodeError:
+        return False
+    return len(parts) == d + 1 and all(_is_float(p) for p in parts[1:])
 
 
 def _is_float(s):

@@ -259,3 +259,27 @@ def test_cli_check_exit_codes(pair, capsys):
     assert edition.main(["check", str(en)]) == 1          # ja/ sibling found by default
     assert "code cell #0" in capsys.readouterr().out
     assert edition.main(["status", str(en.parent)]) == 1
+
+
+# ----------------------------------------------------------------- terminology
+def test_terminology_in_step(pair):
+    assert edition.terminology_problems(*pair) == []
+
+
+def test_terminology_catches_a_term_rendered_differently(pair):
+    en, ja = pair
+    edit_ja(ja, lambda cells: cells[4].update(source=cells[4]["source"].replace("連鎖律", "チェインルール")))
+    problems = edition.terminology_problems(en, ja)
+    assert problems == [problems[0]] and "'chain rule'" in problems[0] and "連鎖律" in problems[0]
+
+
+def test_terminology_plural_forms_and_exemptions(pair):
+    from w2vlib.i18n import Term
+
+    en, ja = pair
+    # "logits" in the English text matches the term "logit"; the Japanese text says ロジット.
+    assert edition.terminology_problems(en, ja, [Term("logit", "ロジット")]) == []
+    assert edition.terminology_problems(en, ja, [Term("logit", "対数オッズ")]) != []
+    assert edition.terminology_problems(en, ja, [Term("logit", "対数オッズ", check=False)]) == []
+    # whole words only: "loss" must not match inside "glossy"
+    assert edition.terminology_problems(en, ja, [Term("oss", "オス")]) == []

@@ -212,3 +212,37 @@ def test_glossary_markdown_has_one_row_per_term_and_rejects_pipes():
     assert "| negative sampling | 負例サンプリング |" in md
     with pytest.raises(ValueError, match="breaks the Markdown table"):
         i18n.glossary_markdown([i18n.Term("norm", "ノルム", r"$|x|$", "00")])
+
+
+def test_term_spellings():
+    t = i18n.Term("outside word / context word", "文脈語（周辺語）")
+    assert t.en_forms() == ["outside word", "context word"]
+    assert t.ja_forms() == ["文脈語", "周辺語"]
+    assert i18n.Term("subsampling (of frequent words)", "（高頻度語の）サブサンプリング").en_forms() == ["subsampling"]
+    assert i18n.Term("word embedding / word vector", "単語埋め込み／単語ベクトル").ja_forms() == ["単語埋め込み", "単語ベクトル"]
+
+
+def test_find_terms_searches_both_languages():
+    assert [t.en for t in i18n.find_terms("勾配")][:1] == ["gradient"]
+    assert any(t.ja == "階層的ソフトマックス" for t in i18n.find_terms("Hierarchical"))
+    assert i18n.find_terms("no such term") == []
+    with pytest.raises(ValueError, match="non-empty"):
+        i18n.find_terms("  ")
+
+
+def test_update_glossary_notebook_rewrites_only_the_table_cell(tmp_path):
+    import json
+
+    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# 用語集"},
+                    {"cell_type": "markdown", "metadata": {"w2vlib": {"glossary_table": True}}, "source": "old"}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "glossary.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    assert i18n.update_glossary_notebook(path) is True
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    assert "".join(cells[1]["source"]) == i18n.glossary_markdown() and cells[0]["source"] == "# 用語集"
+    assert i18n.update_glossary_notebook(path) is False
+    nb["cells"].pop()
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    with pytest.raises(ValueError, match="exactly one Markdown cell"):
+        i18n.update_glossary_notebook(path)

@@ -181,6 +181,38 @@ def compare_editions(en_path, ja_path, check_translations: bool = True) -> list[
     return problems
 
 
+# --------------------------------------------------------------------------- terminology
+def terminology_problems(en_path, ja_path, terms=None) -> list[str]:
+    """Glossary terms used in the English Markdown whose Japanese term never appears in the Japanese Markdown.
+
+    A term counts as used in English when one of its English spellings (plural
+    allowed) occurs as whole words; the Japanese edition passes when any of the
+    Japanese spellings occurs anywhere in its Markdown. Terms with
+    ``check=False`` (everyday words such as "key") are skipped.
+
+    Parameters
+    ----------
+    en_path, ja_path : path-like
+    terms : sequence of :class:`w2vlib.i18n.Term`, optional
+        Defaults to :data:`w2vlib.i18n.GLOSSARY`.
+    """
+    from .i18n import GLOSSARY
+
+    def markdown(path):
+        return "\n".join(source(c) for c in _load(path)["cells"] if c["cell_type"] == "markdown")
+
+    en_md, ja_md = markdown(en_path), markdown(ja_path)
+    problems = []
+    for term in GLOSSARY if terms is None else terms:
+        if not term.check:
+            continue
+        used = [f for f in term.en_forms() if re.search(r"\b" + re.escape(f) + r"(?:s|es)?\b", en_md, re.I)]
+        if used and not any(f in ja_md for f in term.ja_forms()):
+            problems.append(f"the English text uses {used[0]!r} but the Japanese text never says "
+                            f"{term.ja!r} (w2vlib.i18n.GLOSSARY); use the glossary term")
+    return problems
+
+
 # --------------------------------------------------------------------------- sync
 @dataclass
 class SyncReport:

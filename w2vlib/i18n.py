@@ -23,6 +23,7 @@ from __future__ import annotations
 import difflib
 import importlib.util
 import os
+import re
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -260,12 +261,28 @@ def setup_plots(lang=None) -> str:
 # --------------------------------------------------------------------------- glossary
 @dataclass(frozen=True)
 class Term:
-    """One glossary row: English term, Japanese term, symbol (LaTeX, may be empty), notebook."""
+    """One glossary row: English term, Japanese term, symbol (LaTeX, may be empty), notebook.
+
+    ``check=False`` exempts a term that is also an everyday English word ("key",
+    "value", "path") from the terminology check of :mod:`w2vlib.edition`.
+    Alternatives are written ``A / B`` in English and ``A／B`` or ``A（B）`` in
+    Japanese; any of them counts as using the term.
+    """
 
     en: str
     ja: str
     symbol: str = ""
     notebook: str = ""
+    check: bool = True
+
+    def en_forms(self) -> list[str]:
+        """English spellings to look for: the term without its parenthetical, split at ' / '."""
+        return [f.strip() for f in re.sub(r"\s*\([^)]*\)", "", self.en).split(" / ") if f.strip()]
+
+    def ja_forms(self) -> list[str]:
+        """Japanese spellings that count: the term without （…）, its ／ alternatives, and the （…） content."""
+        base = re.sub(r"（[^）]*）", "", self.ja)
+        return [f.strip() for f in base.split("／") + re.findall(r"（([^）]*)）", self.ja) if f.strip()]
 
 
 GLOSSARY: tuple[Term, ...] = (
@@ -275,7 +292,7 @@ GLOSSARY: tuple[Term, ...] = (
     Term("word embedding / word vector", "単語埋め込み／単語ベクトル", r"$v_c$, $u_w$", "00"),
     Term("embedding dimension", "埋め込み次元", r"$d$", "00"),
     Term("centre word", "中心語", r"$c$", "00"),
-    Term("outside (context) word", "文脈語（周辺語）", r"$o$", "00"),
+    Term("outside word / context word", "文脈語（周辺語）", r"$o$", "00"),
     Term("context window", "文脈窓（ウィンドウ）", r"$m$ (half-width)", "00"),
     Term("input vector", "入力ベクトル", r"$v_c$, $V_\text{in}$", "00"),
     Term("output vector", "出力ベクトル", r"$u_w$, $U$", "00"),
@@ -319,7 +336,7 @@ GLOSSARY: tuple[Term, ...] = (
     Term("Huffman tree", "ハフマン木", "", "03"),
     Term("Huffman code", "ハフマン符号", "", "03"),
     Term("inner node", "内部ノード", r"rows of $W$", "03"),
-    Term("path (root to leaf)", "経路（根から葉まで）", "", "03"),
+    Term("path (root to leaf)", "経路（根から葉まで）", "", "03", check=False),
     Term("binary tree", "二分木", "", "03"),
     # 04 training on real text
     Term("subsampling (of frequent words)", "（高頻度語の）サブサンプリング", r"$t$", "04"),
@@ -331,7 +348,7 @@ GLOSSARY: tuple[Term, ...] = (
     Term("minibatch", "ミニバッチ", "", "04"),
     Term("epoch", "エポック", "", "04"),
     Term("corpus", "コーパス", "", "04"),
-    Term("token", "トークン", "", "04"),
+    Term("token", "トークン", "", "04", check=False),
     Term("word similarity benchmark", "単語類似度ベンチマーク", "WordSim353, SimLex-999", "04"),
     Term("cosine similarity", "コサイン類似度", r"$\cos\theta$", "04"),
     Term("Spearman rank correlation", "スピアマンの順位相関係数", r"$\rho$", "04"),
@@ -339,7 +356,7 @@ GLOSSARY: tuple[Term, ...] = (
     # 05 efficient calculation
     Term("computational complexity", "計算量", r"$O(V)$, $O(\log V)$, $O(K)$", "05"),
     Term("vectorisation", "ベクトル化", "", "05"),
-    Term("speed-up", "高速化率", "", "05"),
+    Term("speed-up", "高速化（高速化率）", "", "05"),
     Term("scatter-add", "scatter-add（添字ごとの加算）", "", "05"),
     # 06 SGNS as shifted PMI
     Term("pointwise mutual information (PMI)", "自己相互情報量（PMI）", r"$\mathrm{PMI}(w, c)$", "06"),
@@ -357,9 +374,9 @@ GLOSSARY: tuple[Term, ...] = (
     Term("log-determinant", "対数行列式", r"$\log\det\Sigma$", "07"),
     # 08 attention
     Term("attention", "注意機構（アテンション）", "", "08"),
-    Term("query", "クエリ", r"$q$", "08"),
-    Term("key", "キー", r"$k_j$", "08"),
-    Term("value", "バリュー", r"$v_j$", "08"),
+    Term("query", "クエリ", r"$q$", "08", check=False),
+    Term("key", "キー", r"$k_j$", "08", check=False),
+    Term("value", "バリュー", r"$v_j$", "08", check=False),
     Term("attention weights", "注意の重み", r"$\operatorname{softmax}(q^\top k_j/\sqrt{d})$", "08"),
     Term("scaled dot-product attention", "スケール化内積注意", r"$1/\sqrt{d}$", "08"),
     Term("temperature", "温度", r"$T$", "08"),
@@ -375,3 +392,45 @@ def glossary_markdown(terms=GLOSSARY) -> str:
                 raise ValueError(f"glossary entry {t.en!r} contains '|', which breaks the Markdown table; rewrite it")
         rows.append(f"| {t.en} | {t.ja} | {t.symbol} | {t.notebook} |")
     return "\n".join(rows)
+
+
+def find_terms(query: str, terms=GLOSSARY) -> list[Term]:
+    """Glossary rows whose English or Japanese term contains ``query`` (case-insensitive)."""
+    q = str(query).strip().lower()
+    if not q:
+        raise ValueError("query must be a non-empty word, e.g. find_terms('勾配') or find_terms('softmax')")
+    return [t for t in terms if q in t.en.lower() or q in t.ja.lower()]
+
+
+GLOSSARY_CELL = "glossary_table"
+
+
+def update_glossary_notebook(path) -> bool:
+    """Rewrite the table cell of ``notebooks/ja/glossary.ipynb`` from :data:`GLOSSARY`.
+
+    The cell is the Markdown cell whose metadata has ``{"w2vlib": {"glossary_table": true}}``.
+    Returns True if the file changed. Run ``python -m w2vlib.i18n notebooks/ja/glossary.ipynb``
+    after editing :data:`GLOSSARY`.
+    """
+    import json
+
+    path = Path(path)
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if c.get("metadata", {}).get("w2vlib", {}).get(GLOSSARY_CELL)]
+    if len(cells) != 1:
+        raise ValueError(f"{path} must have exactly one Markdown cell with metadata w2vlib.{GLOSSARY_CELL}=true, "
+                         f"found {len(cells)}")
+    table = glossary_markdown()
+    old = cells[0]["source"]
+    if ("".join(old) if isinstance(old, list) else old) == table:
+        return False
+    cells[0]["source"] = table.splitlines(keepends=True)
+    path.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    return True
+
+
+if __name__ == "__main__":
+    import sys
+
+    for arg in sys.argv[1:]:
+        print(arg, "updated" if update_glossary_notebook(arg) else "already up to date")

@@ -138,3 +138,17 @@ def test_plot_projection_is_pca(planted):
     plt.close(ax.figure)
     with pytest.raises(ValueError, match="not-a-word"):
         plot_projection(planted, ["king", "not-a-word"])
+
+
+def test_real_vectors_match_gensim():
+    """fastText vectors trained on the Lee corpus, shipped with gensim: real structure, real coverage."""
+    path = str(gensim_test_data("lee_fasttext.vec"))
+    ours = KeyedVectors.load_word2vec_format(path)
+    g = gensim_models.KeyedVectors.load_word2vec_format(path)
+    for fn, name in ((wordsim353, "wordsim353.tsv"), (simlex999, "simlex999.txt")):
+        rho, cov = fn(ours)
+        _, spearman, oov_pct = g.evaluate_word_pairs(str(gensim_test_data(name)))
+        assert rho == pytest.approx(spearman[0], abs=1e-6) and cov == pytest.approx(1 - oov_pct / 100)
+    acc, cov = google_analogies(ours)
+    score, sections = g.evaluate_word_analogies(str(gensim_test_data("questions-words.txt")))
+    assert acc == pytest.approx(score, abs=2e-3) and cov > 0

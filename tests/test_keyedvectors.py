@@ -251,3 +251,14 @@ def test_text_file_read_as_binary_says_so(tmp_path, rng):
     with pytest.raises(ValueError, match=r"18 unexpected bytes.*offset 14") as info:
         KeyedVectors.load_word2vec_format(bad, binary=True)
     assert "text format" not in str(info.value)
+
+
+@pytest.mark.parametrize("name, binary", [("lee_fasttext.vec", False), ("crime-and-punishment.vec", False),
+                                          ("euclidean_vectors.bin", True)])
+def test_reads_third_party_files_bundled_with_gensim(name, binary):
+    from w2vlib.datasets import gensim_test_data
+    path = gensim_test_data(name)
+    ours = KeyedVectors.load_word2vec_format(path, binary=binary)
+    ref = gensim_models.KeyedVectors.load_word2vec_format(str(path), binary=binary)
+    assert ours.index_to_key == ref.index_to_key
+    np.testing.assert_array_equal(ours.vectors, ref.vectors)

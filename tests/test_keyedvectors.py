@@ -262,3 +262,16 @@ def test_reads_third_party_files_bundled_with_gensim(name, binary):
     ref = gensim_models.KeyedVectors.load_word2vec_format(str(path), binary=binary)
     assert ours.index_to_key == ref.index_to_key
     np.testing.assert_array_equal(ours.vectors, ref.vectors)
+
+
+def test_words_with_unicode_spaces_round_trip(tmp_path, rng):
+    kv = KeyedVectors(["a\u00a0b", "c"], rng.standard_normal((2, 3)).astype(np.float32))
+    for binary in (False, True):
+        p = tmp_path / f"u{binary}"
+        kv.save_word2vec_format(p, binary=binary)
+        back = KeyedVectors.load_word2vec_format(p, binary=binary)
+        g = gensim_models.KeyedVectors.load_word2vec_format(str(p), binary=binary)
+        assert back.index_to_key == kv.index_to_key == g.index_to_key
+        np.testing.assert_array_equal(back.vectors, kv.vectors)
+    with pytest.raises(ValueError, match="ASCII whitespace"):
+        KeyedVectors(["a\tb"], np.ones((1, 2))).save_word2vec_format(tmp_path / "t.txt")

@@ -99,7 +99,7 @@ def simlex999(wv):
     return evaluate_pairs(wv, gensim_test_data("simlex999.txt"))
 
 
-def evaluate_analogies(wv, path, restrict_vocab=30000, batch=512):
+def evaluate_analogies(wv, path, restrict_vocab=30000, batch=256):
     """3CosAdd accuracy on an analogy file in the ``questions-words.txt`` format.
 
     ``: section`` lines start sections; other lines hold ``a b c d``.
@@ -110,7 +110,7 @@ def evaluate_analogies(wv, path, restrict_vocab=30000, batch=512):
     path : str or os.PathLike
     restrict_vocab : int, default 30000
         Only the most frequent words take part, as questions and as answers.
-    batch : int, default 512
+    batch : int, default 256
         Questions scored per matrix product (memory: batch × restrict_vocab).
 
     Returns

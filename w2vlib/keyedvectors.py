@@ -39,6 +39,8 @@ import numpy as np
 
 __all__ = ["KeyedVectors"]
 
+_ASCII_WHITESPACE = frozenset(" \t\n\r\v\f")
+
 
 class KeyedVectors:
     """Word vectors with gensim's query names and word2vec.c's file formats.
@@ -215,9 +217,9 @@ class KeyedVectors:
         """
         path = pathlib.Path(path)
         for k in self.index_to_key:
-            if not k or any(ch.isspace() for ch in k):
-                raise ValueError(f"cannot save word {k!r}: word2vec files separate fields by whitespace, "
-                                 "so words must be non-empty and contain none")
+            if not k or any(ch in _ASCII_WHITESPACE for ch in k):
+                raise ValueError(f"cannot save word {k!r}: word2vec files separate fields by spaces and "
+                                 "lines by newlines, so words must be non-empty and hold no ASCII whitespace")
         if not path.parent.is_dir():
             raise ValueError(f"cannot save to {path}: folder {path.parent} does not exist")
         if path.is_dir():
@@ -334,7 +336,9 @@ def _read_text(path, data, start, V, d, dtype):
         except UnicodeDecodeError as e:
             raise ValueError(f"{path}: line {line_no} is not valid UTF-8 (byte {e.start} of the line); "
                              "is it a binary file? then pass binary=True (--binary 1)") from None
-        parts = text.split()
+        # fields are separated by ASCII spaces (word2vec.c writes "word v1 v2 ... vd \n"); a word may
+        # hold other characters that Python counts as whitespace (e.g. U+00A0), as gensim's reader allows
+        parts = [p for p in text.rstrip().split(" ") if p]
         if len(parts) != d + 1:
             raise ValueError(f"{path}: line {line_no} has {len(parts) - 1 if parts else 0} numbers after the word, "
                              f"the header says {d}")

@@ -283,3 +283,33 @@ def test_terminology_plural_forms_and_exemptions(pair):
     assert edition.terminology_problems(en, ja, [Term("logit", "対数オッズ", check=False)]) == []
     # whole words only: "loss" must not match inside "glossy"
     assert edition.terminology_problems(en, ja, [Term("oss", "オス")]) == []
+
+
+def test_cells_of_pure_mathematics_or_code_need_no_translation(tmp_path):
+    cells = english_cells()
+    cells.insert(3, md("$$ \\frac{\\partial J}{\\partial v_c} = U^\\top(\\hat y - y) \\tag{1.5} $$"))
+    cells.insert(4, md("`softmax_loss_and_grads(v_c, o, U)`"))
+    en = write(tmp_path / "01_skip.ipynb", cells)
+    ja = tmp_path / "ja" / "01_skip.ipynb"
+    edition.sync_code_cells(en, ja)
+    nb = read(ja)
+    for i, text in {0: JAPANESE[0], 2: JAPANESE[2], 6: JAPANESE[4]}.items():
+        nb["cells"][i]["source"] = text
+    ja.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    assert edition.stamp_translations(en, ja) == [0, 2, 3, 4, 6]   # the copied math/code cells count as done
+    assert edition.compare_editions(en, ja) == []
+
+
+def test_stamp_leaves_stale_cells_alone_unless_asked(pair):
+    en, ja = pair
+    edit_en(en, lambda cells: cells[4].update(source=cells[4]["source"] + " Note the sign."))
+    assert edition.stamp_translations(en, ja) == []
+    assert any("cell 4 is stale" in p for p in edition.compare_editions(en, ja))
+    assert edition.stamp_translations(en, ja, cells=[4]) == [4]
+    assert edition.compare_editions(en, ja) == []
+    def two_edits(cells):
+        cells[4].update(source=cells[4]["source"] + " Note the sign.")
+        cells[2].update(source=cells[2]["source"] + " Really.")
+    edit_en(en, two_edits)
+    assert edition.stamp_translations(en, ja, include_stale=True) == [2]
+    assert edition.compare_editions(en, ja) == []

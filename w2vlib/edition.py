@@ -98,9 +98,17 @@ def _first_difference(a: str, b: str) -> str:
     return f"line {n}: one edition has {abs(len(la) - len(lb))} extra line(s)"
 
 
+_NOT_PROSE = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|```.*?```|`[^`]*`|<[^>]*>|\]\([^)]*\)", re.S)
+
+
+def _prose(text: str) -> str:
+    """Markdown without math, code, HTML tags and link targets: the words a translator translates."""
+    return _NOT_PROSE.sub(" ", text)
+
+
 def _untranslated(en_text: str, ja_text: str) -> bool:
     """A Japanese cell that still reads as English (same text, or words but no kana/kanji)."""
-    words = len(LATIN_WORD.findall(TAG.sub("", en_text)))
+    words = len(LATIN_WORD.findall(_prose(en_text)))
     return words >= 3 and (ja_text == en_text or not JAPANESE.search(ja_text))
 
 
@@ -343,15 +351,20 @@ def sync_code_cells(en_path, ja_path, write: bool = True) -> SyncReport:
     return report
 
 
-def stamp_translations(en_path, ja_path, cells=None) -> list[int]:
+def stamp_translations(en_path, ja_path, cells=None, include_stale: bool = False) -> list[int]:
     """Mark Japanese Markdown cells as translations of the current English text.
 
     Parameters
     ----------
     en_path, ja_path : path-like
     cells : iterable of int, optional
-        Japanese cell indices to stamp. Default: every Markdown cell that no
-        longer reads as English (see :func:`compare_editions`).
+        Japanese cell indices to stamp. Default: every Markdown cell that has no
+        valid stamp yet and no longer reads as English. Stale cells (stamped
+        from an older English text) are left alone unless ``include_stale`` is
+        set or they are listed in ``cells``, so that a cell nobody re-translated
+        cannot be stamped by accident.
+    include_stale : bool
+        Also re-stamp stale cells (after re-translating them all).
 
     Returns
     -------
@@ -364,17 +377,26 @@ def stamp_translations(en_path, ja_path, cells=None) -> list[int]:
     if en_types != [ja["cells"][i]["cell_type"] for i in pos]:
         raise ValueError("cell layouts differ; run `python -m w2vlib.edition sync` before stamping")
     wanted = None if cells is None else {int(i) for i in cells}
-    stamped = []
+    stamped, seen = [], set()
     for en_cell, i in zip(en["cells"], pos):
         cell = ja["cells"][i]
-        if cell["cell_type"] != "markdown" or (wanted is not None and i not in wanted):
+        if cell["cell_type"] != "markdown":
             continue
-        if wanted is None and _untranslated(source(en_cell), source(cell)):
-            continue
-        cell.setdefault("metadata", {})[META] = {"translated_from": source_hash(source(en_cell))}
+        seen.add(i)
+        stamp, meta = source_hash(source(en_cell)), _meta(cell)
+        if wanted is not None:
+            if i not in wanted:
+                continue
+        elif meta.get("translated_from") == stamp and not meta.get("needs_translation"):
+            continue                                   # already in step
+        elif _untranslated(source(en_cell), source(cell)):
+            continue                                   # still English
+        elif "translated_from" in meta and not include_stale:
+            continue                                   # stale: re-translate, then stamp explicitly
+        cell.setdefault("metadata", {})[META] = {"translated_from": stamp}
         stamped.append(i)
-    if wanted is not None and wanted - set(stamped):
-        raise ValueError(f"cells {sorted(wanted - set(stamped))} are not Markdown translations of an English cell")
+    if wanted is not None and wanted - seen:
+        raise ValueError(f"cells {sorted(wanted - seen)} are not Markdown translations of an English cell")
     _save(ja, ja_path)
     return stamped
 
@@ -405,7 +427,8 @@ def main(argv=None) -> int:
         p.add_argument("en")
         p.add_argument("ja", nargs="?", help="default: the ja/ sibling of EN")
         if name == "stamp":
-            p.add_argument("--cells", type=int, nargs="*", help="Japanese cell indices (default: all translated)")
+            p.add_argument("--cells", type=int, nargs="*", help="Japanese cell indices (default: all newly translated)")
+            p.add_argument("--include-stale", action="store_true", help="also re-stamp stale cells")
     st = sub.add_parser("status", help="which English notebooks lack a Japanese edition, and problems of the others")
     st.add_argument("notebooks", nargs="?", default="notebooks")
     args = parser.parse_args(argv)
@@ -431,7 +454,7 @@ def main(argv=None) -> int:
     if args.command == "sync":
         print(sync_code_cells(args.en, ja_path))
         return 0
-    print("stamped cells", stamp_translations(args.en, ja_path, args.cells))
+    print("stamped cells", stamp_translations(args.en, ja_path, args.cells, args.include_stale))
     return 0
 
 

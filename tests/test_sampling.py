@@ -21,9 +21,9 @@ def test_keep_probability_by_hand():
 
 def test_keep_probability_matches_gensim():
     gensim_models = pytest.importorskip("gensim.models")
-    from tests.test_vocab import lee_sentences
+    from w2vlib.datasets import lee_background
     from w2vlib.vocab import build_vocab
-    sentences = lee_sentences()
+    sentences = lee_background()
     g = gensim_models.Word2Vec(vector_size=10, min_count=5, sample=1e-3, workers=1)
     g.build_vocab(sentences)
     v = build_vocab(sentences, min_count=5)

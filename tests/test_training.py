@@ -8,6 +8,7 @@ import pytest
 import w2vlib
 from w2vlib.negative_sampling import neg_sampling_loss_and_grads
 from w2vlib import sampling
+from w2vlib.datasets import lee_background
 
 MODES = {
     "sg-ns": dict(sg=1, negative=5, hs=0),
@@ -104,11 +105,6 @@ def test_default_batch_size_rule():
     assert w2vlib.Word2Vec(corpus, seed=1, batch_size=7, **SMALL).batch_size == 7
 
 
-def lee_sentences():
-    from tests.test_vocab import lee_sentences as load
-    return load()
-
-
 def _centred_cosines(vectors):
     X = vectors - vectors.mean(axis=0)
     X = X / np.linalg.norm(X, axis=1, keepdims=True)
@@ -121,7 +117,7 @@ def test_skipgram_on_lee_agrees_with_gensim_as_gensim_agrees_with_itself():
     gensim seed 2 vs seed 1 and beside our trainer fed shuffled text."""
     gensim_models = pytest.importorskip("gensim.models")
     from scipy.stats import spearmanr
-    sentences = lee_sentences()
+    sentences = lee_background()
     rng = np.random.default_rng(0)
     flat = rng.permutation([w for s in sentences for w in s])
     shuffled, i = [], 0

@@ -2,15 +2,8 @@
 import numpy as np
 import pytest
 
+from w2vlib.datasets import lee_background
 from w2vlib.vocab import Vocab, build_vocab
-
-
-def lee_sentences():
-    """lee_background.cor tokenised like gensim's simple_preprocess (test-local loader)."""
-    gensim_utils = pytest.importorskip("gensim.utils")
-    from gensim.test.utils import datapath
-    with open(datapath("lee_background.cor"), encoding="utf8") as f:
-        return [gensim_utils.simple_preprocess(line) for line in f]
 
 
 def test_order_and_counts_by_hand():
@@ -27,7 +20,7 @@ def test_order_and_counts_by_hand():
 
 def test_matches_gensim_vocabulary_on_lee():
     gensim_models = pytest.importorskip("gensim.models")
-    sentences = lee_sentences()
+    sentences = lee_background()
     g = gensim_models.Word2Vec(vector_size=10, min_count=5, workers=1)
     g.build_vocab(sentences)
     v = build_vocab(sentences, min_count=5)

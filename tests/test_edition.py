@@ -313,3 +313,14 @@ def test_stamp_leaves_stale_cells_alone_unless_asked(pair):
     edit_en(en, two_edits)
     assert edition.stamp_translations(en, ja, include_stale=True) == [2]
     assert edition.compare_editions(en, ja) == []
+
+
+def test_cli_sync_and_stamp(tmp_path, capsys):
+    en = write(tmp_path / "01_skip.ipynb", english_cells())
+    assert edition.main(["sync", str(en)]) == 0
+    assert "Markdown to translate (new, English text inserted): [0, 2, 4]" in capsys.readouterr().out
+    ja = tmp_path / "ja" / "01_skip.ipynb"
+    edit_ja(ja, lambda cells: [cells[i].update(source=t) for i, t in JAPANESE.items()])
+    assert edition.main(["stamp", str(en)]) == 0
+    assert "[0, 2, 4]" in capsys.readouterr().out
+    assert edition.main(["check", str(en)]) == 0

@@ -21,7 +21,8 @@ Workflow for a later session (also ``python -m w2vlib.edition --help``)::
     python -m w2vlib.edition status                 # which notebooks lack a Japanese edition
     python -m w2vlib.edition sync EN.ipynb JA.ipynb # copy code cells, list Markdown to translate
     # ... translate the listed cells ...
-    python -m w2vlib.edition stamp EN.ipynb JA.ipynb
+    python -m w2vlib.edition stamp EN.ipynb JA.ipynb          # newly translated cells
+    python -m w2vlib.edition stamp EN.ipynb JA.ipynb --cells 5 # a re-translated stale cell
     python -m w2vlib.edition check EN.ipynb JA.ipynb
 
 ``sync`` on a Japanese notebook that does not exist yet creates it from the

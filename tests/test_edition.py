@@ -324,3 +324,48 @@ def test_cli_sync_and_stamp(tmp_path, capsys):
     assert edition.main(["stamp", str(en)]) == 0
     assert "[0, 2, 4]" in capsys.readouterr().out
     assert edition.main(["check", str(en)]) == 0
+
+
+# ----------------------------------------------------------------- property: sync always restores the code
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_md_cell = st.builds(lambda n, tag: md(f"Some English prose number {n}" + (f" $$ x \\tag{{1.{tag}}} $$" if tag else "")),
+                     st.integers(0, 50), st.one_of(st.none(), st.integers(1, 9)))
+_code_cell = st.builds(lambda n: code(f"x = {n}"), st.integers(0, 50))
+_notebook = st.lists(st.one_of(_md_cell, _code_cell), min_size=1, max_size=8)
+
+
+def _translate(cell):
+    tags = edition.TAG.findall(edition.source(cell))
+    return "訳文です。" + "".join(f" $$ x \\tag{{{t}}} $$" for t in tags)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=_notebook, second=_notebook)
+def test_sync_then_translate_always_restores_step(tmp_path_factory, first, second):
+    tmp = tmp_path_factory.mktemp("prop")
+    en, ja = tmp / "01_skip.ipynb", tmp / "ja" / "01_skip.ipynb"
+    write(en, [dict(c) for c in first])
+    edition.sync_code_cells(en, ja)
+
+    def translate_all(cells, todo):
+        regular = [i for i, c in enumerate(cells) if not edition.is_ja_only(c)]
+        english = dict(zip(regular, read(en)["cells"]))     # layouts agree after a sync
+        for i in todo:
+            cells[i]["source"] = _translate(english[i])
+        if not any(edition.is_ja_only(c) for c in cells):
+            cells.insert(0, md("英語版: [原文](../01_skip.ipynb)", ja_only=True))
+    todo = [i for i, c in enumerate(read(ja)["cells"]) if c["cell_type"] == "markdown"]
+    edit_ja(ja, lambda cells: translate_all(cells, todo))
+    edition.stamp_translations(en, ja)
+    assert edition.compare_editions(en, ja) == []
+
+    # The English notebook is rewritten arbitrarily; sync + translating what it lists restores step.
+    write(en, [dict(c) for c in second])
+    report = edition.sync_code_cells(en, ja)
+    problems = edition.compare_editions(en, ja, check_translations=False)
+    assert not [p for p in problems if "code cell" in p or "layout" in p], problems
+    edit_ja(ja, lambda cells: translate_all(cells, report.needs_translation))
+    edition.stamp_translations(en, ja, include_stale=True)
+    assert edition.compare_editions(en, ja) == []

@@ -246,3 +246,8 @@ def test_update_glossary_notebook_rewrites_only_the_table_cell(tmp_path):
     path.write_text(json.dumps(nb), encoding="utf-8")
     with pytest.raises(ValueError, match="exactly one Markdown cell"):
         i18n.update_glossary_notebook(path)
+
+
+def test_label_with_a_format_spec(clean_lang):
+    assert i18n.label("pc_variance", k=1, share=0.25) == "PC1 (25% of variance)"
+    assert i18n.label("pc_variance", lang="ja", k=1, share=0.25) == "第 1 主成分（分散の 25%）"

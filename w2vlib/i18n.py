@@ -156,6 +156,13 @@ LABELS: dict[str, dict[str, str]] = {
     "component": {"en": "component {k}", "ja": "第 {k} 成分"},
     "principal_component": {"en": "principal component {k}", "ja": "第 {k} 主成分"},
     "epoch_n": {"en": "epoch {n}", "ja": "エポック {n}"},
+    "epochs": {"en": "epochs", "ja": "エポック数"},
+    "paper_eq": {"en": "paper ({eq})", "ja": "論文の式 ({eq})"},
+    "frequency_over_t": {"en": "frequency / t", "ja": "頻度 / t"},
+    "p_keep": {"en": "P(keep)", "ja": "保持確率 P(keep)"},
+    "subsampling_title": {"en": "subsampling, t = {t}", "ja": "サブサンプリング（t = {t}）"},
+    "mean_sgns_loss_per_pair": {"en": "mean SGNS loss per pair (2.1)", "ja": "1 ペアあたりの平均 SGNS 損失 (2.1)"},
+    "pc_variance": {"en": "PC{k} ({share:.0%} of variance)", "ja": "第 {k} 主成分（分散の {share:.0%}）"},
     "seed_n": {"en": "seed {n}", "ja": "シード {n}"},
 }
 

@@ -251,3 +251,13 @@ def test_update_glossary_notebook_rewrites_only_the_table_cell(tmp_path):
 def test_label_with_a_format_spec(clean_lang):
     assert i18n.label("pc_variance", k=1, share=0.25) == "PC1 (25% of variance)"
     assert i18n.label("pc_variance", lang="ja", k=1, share=0.25) == "第 1 主成分（分散の 25%）"
+
+
+def test_every_japanese_label_and_term_has_glyphs_in_the_font():
+    import matplotlib as mpl
+
+    text = " ".join(v["ja"] for v in i18n.LABELS.values()) + " " + " ".join(t.ja for t in i18n.GLOSSARY)
+    with mpl.rc_context():
+        i18n.use_japanese_font()
+        _, messages = _render(text.replace("{", "").replace("}", "").replace("$", ""), mpl.rcParams["font.family"])
+    assert not [m for m in messages if "missing from font" in m]

@@ -1,0 +1,239 @@
+"""Stage the notebooks, build the offline book with jupyter-book 1.x, then cut lecture slides.
+
+Usage: .venv/bin/python book/make.py [--only NN ...] [--no-slides]
+(``bash book/build.sh`` installs what this needs and calls it.)
+
+Everything the pages load at view time comes from ``book/node_modules`` (MathJax 3 for the book,
+MathJax 2 + reveal.js + RequireJS + jQuery for nbconvert's slides, @jupyter-widgets/html-manager for
+widgets) and is copied into the build; ``check_offline`` fails the build if any page still points at
+an external script or stylesheet.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+BOOK = Path(__file__).resolve().parent
+ROOT = BOOK.parent
+NB_DIR = ROOT / "notebooks"
+SRC = BOOK / "_src"
+OUT = BOOK / "_build"
+HTML = OUT / "html"
+NODE = BOOK / "node_modules"
+NB_RE = re.compile(r"^\d\d_.*\.ipynb$")
+
+# sources (relative to book/node_modules) -> destination under _static
+STATIC = {
+    "mathjax/es5": "mathjax",
+    "@jupyter-widgets/html-manager/dist": "html-manager",
+}
+SLIDE_ASSETS = {
+    "reveal.js/dist": "reveal.js/dist",
+    "reveal.js/plugin": "reveal.js/plugin",
+    "mathjax2": "mathjax2",
+    "requirejs-dist/require.js": "require.js",
+    "jquery/dist/jquery.min.js": "jquery.min.js",
+    "@jupyter-widgets/html-manager/dist": "html-manager",
+}
+EXTERNAL = re.compile(
+    r"""<(?:script|link|img|iframe)\b[^>]*?\b(?:src|href)\s*=\s*["']((?:https?:)?//[^"']+)""",
+    re.I,
+)
+
+
+def notebooks(only=None):
+    """English notebooks ``notebooks/NN_*.ipynb`` and Japanese ``notebooks/ja/NN_*.ipynb``."""
+    found = {"": sorted(p for p in NB_DIR.glob("*.ipynb") if NB_RE.match(p.name))}
+    ja = NB_DIR / "ja"
+    if ja.is_dir():
+        found["ja"] = sorted(p for p in ja.glob("*.ipynb") if NB_RE.match(p.name))
+    if only:
+        found = {k: [p for p in v if p.name[:2] in only] for k, v in found.items()}
+    return {k: v for k, v in found.items() if v}
+
+
+def title_of(path: Path) -> str:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return path.stem
+
+
+def stage(groups, partial: bool = False) -> None:
+    """Copy notebooks (and the files next to them) into book/_src and write _config.yml/_toc.yml."""
+    if SRC.exists():
+        shutil.rmtree(SRC)
+    SRC.mkdir(parents=True)
+    lines = ["# Word2Vec, derived\n",
+             "The notebook series, executed when this book was built. Slides: `slides/` next to this page.\n",
+             ]
+    chapters = []
+    for lang, paths in groups.items():
+        dest = SRC / lang if lang else SRC
+        dest.mkdir(exist_ok=True)
+        # non-notebook companions (e.g. w2vlib-lang.txt marks the Japanese folder)
+        src_dir = paths[0].parent
+        for extra in src_dir.iterdir():
+            if extra.is_file() and extra.suffix in {".txt", ".csv", ".tsv", ".json"}:
+                shutil.copy2(extra, dest / extra.name)
+        part = []
+        for p in paths:
+            shutil.copy2(p, dest / p.name)
+            doc = f"{lang}/{p.stem}" if lang else p.stem
+            part.append(doc)
+            lines.append(f"- [{title_of(p)}]({doc}.ipynb)\n")
+        chapters.append((lang, part))
+    (SRC / "intro.md").write_text("\n".join(lines), encoding="utf-8")
+    toc = ["format: jb-book", "root: intro", "parts:"]
+    for lang, part in chapters:
+        toc.append(f"  - caption: {'日本語版' if lang == 'ja' else 'Notebooks'}")
+        toc.append("    chapters:")
+        toc += [f"      - file: {doc}" for doc in part]
+    (SRC / "_toc.yml").write_text("\n".join(toc) + "\n", encoding="utf-8")
+    config = (BOOK / "_config.yml").read_text(encoding="utf-8")
+    if partial:
+        # a partial build (tests) links to notebooks that are not in it: only that warning is let through
+        config = config.replace('suppress_warnings: ["mystnb.unknown_mime_type"]',
+                                'suppress_warnings: ["mystnb.unknown_mime_type", "myst.xref_missing"]')
+    (SRC / "_config.yml").write_text(config, encoding="utf-8")
+    # not "_static": jupyter-book would add every .js below _static to every page
+    static = SRC / "_vendor"
+    static.mkdir()
+    for src, dst in STATIC.items():
+        shutil.copytree(NODE / src, static / dst)
+    shutil.copy2(BOOK / "offline.css", static / "offline.css")
+
+
+def build_book() -> None:
+    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(SRC), "--path-output", str(BOOK),
+           "--warningiserror", "--nitpick", "--all"]
+    cmd.remove("--nitpick")  # nitpicky mode flags the theme's own references
+    print("+", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, env=_env())
+
+
+def _env():
+    import os
+    env = dict(os.environ)
+    env["MPLBACKEND"] = "Agg"
+    return env
+
+
+# ---------------------------------------------------------------- slides
+def lecture_cut(nb):
+    """Mark cells for a lecture: title, Markdown with tagged equations, code cells whose output is a plot.
+
+    Returns a copy of ``nb``; the source notebooks are never edited.
+    """
+    nb = copy.deepcopy(nb)
+    first_md = True
+    for cell in nb.cells:
+        src = cell.source
+        slide = "skip"
+        if cell.cell_type == "markdown":
+            if first_md:
+                slide, first_md = "slide", False
+            elif "\\tag{" in src:
+                slide = "slide" if src.lstrip().startswith("#") else "subslide"
+        elif cell.cell_type == "code":
+            plots = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})
+                     or "image/svg+xml" in o.get("data", {})]
+            if plots:
+                slide = "subslide"
+                cell.outputs = plots  # only the figure, no text/widget chatter
+                cell.metadata.setdefault("tags", [])
+                cell.metadata["tags"] = list(cell.metadata["tags"]) + ["remove_input"]
+                cell.metadata.setdefault("transient", {})["remove_source"] = True
+        cell.metadata["slideshow"] = {"slide_type": slide}
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def build_slides(groups) -> list[Path]:
+    import nbformat
+    from nbconvert import SlidesExporter
+    from traitlets.config import Config
+
+    out = HTML / "slides"
+    out.mkdir(parents=True, exist_ok=True)
+    for src, dst in SLIDE_ASSETS.items():
+        target = out / "_assets" / dst
+        if target.exists():
+            continue
+        if (NODE / src).is_dir():
+            shutil.copytree(NODE / src, target)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(NODE / src, target)
+    c = Config()
+    c.SlidesExporter.reveal_url_prefix = "_assets/reveal.js"
+    c.SlidesExporter.mathjax_url = "_assets/mathjax2/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+    c.SlidesExporter.require_js_url = "_assets/require.js"
+    c.SlidesExporter.jquery_url = "_assets/jquery.min.js"
+    c.SlidesExporter.mermaid_js_url = "_assets/none.js"
+    c.SlidesExporter.widget_renderer_url = "_assets/html-manager/embed-amd.js"
+    c.SlidesExporter.exclude_input_prompt = True
+    c.SlidesExporter.exclude_output_prompt = True
+    c.TagRemovePreprocessor.remove_input_tags = {"remove_input"}
+    c.TagRemovePreprocessor.enabled = True
+    exporter = SlidesExporter(config=c)
+    made = []
+    for lang, paths in groups.items():
+        for p in paths:
+            executed = OUT / "html" / "_sources" / (f"{lang}/" if lang else "") / p.name
+            executed = OUT / "jupyter_execute" / (f"{lang}" if lang else "") / p.name
+            nb = nbformat.read(str(executed), as_version=4)
+            body, _ = exporter.from_notebook_node(lecture_cut(nb))
+            # nbconvert's template would load mermaid as an ES module from the network; drop it.
+            body = re.sub(r'<script type="module">\s*import mermaid.*?</script>', "", body, flags=re.S)
+            name = (f"{lang}_" if lang else "") + p.stem + ".slides.html"
+            (out / name).write_text(body, encoding="utf-8")
+            made.append(out / name)
+    index = ["<!DOCTYPE html><meta charset='utf-8'><title>Slides</title><h1>Slides</h1><ul>"]
+    index += [f"<li><a href='{m.name}'>{m.stem.replace('.slides', '')}</a></li>" for m in made]
+    (out / "index.html").write_text("\n".join(index) + "</ul>\n", encoding="utf-8")
+    return made
+
+
+def check_offline(root: Path = HTML) -> list[str]:
+    """Every external script/stylesheet/image/iframe reference in the built HTML (should be empty)."""
+    bad = []
+    for page in root.rglob("*.html"):
+        for url in EXTERNAL.findall(page.read_text(encoding="utf-8", errors="replace")):
+            bad.append(f"{page.relative_to(root)}: {url}")
+    return bad
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", nargs="*", help="two-digit notebook numbers to include (default: all)")
+    ap.add_argument("--no-slides", action="store_true")
+    args = ap.parse_args(argv)
+    groups = notebooks(args.only)
+    if not groups:
+        print("no notebooks/NN_*.ipynb found", file=sys.stderr)
+        return 1
+    stage(groups, partial=bool(args.only))
+    build_book()
+    if not args.no_slides:
+        made = build_slides(groups)
+        print(f"slides: {len(made)} decks in {HTML / 'slides'}")
+    bad = check_offline()
+    if bad:
+        print("external references left in the build:\n  " + "\n  ".join(bad), file=sys.stderr)
+        return 1
+    print(f"book: {HTML / 'index.html'} (offline check passed)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

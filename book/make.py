@@ -114,7 +114,7 @@ def stage(groups, partial: bool = False) -> None:
 
 
 def build_book() -> None:
-    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(SRC), "--path-output", str(BOOK),
+    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(SRC), "--path-output", str(OUT.parent),
            "--warningiserror", "--nitpick", "--all"]
     cmd.remove("--nitpick")  # nitpicky mode flags the theme's own references
     print("+", " ".join(cmd), flush=True)
@@ -189,7 +189,6 @@ def build_slides(groups) -> list[Path]:
     made = []
     for lang, paths in groups.items():
         for p in paths:
-            executed = OUT / "html" / "_sources" / (f"{lang}/" if lang else "") / p.name
             executed = OUT / "jupyter_execute" / (f"{lang}" if lang else "") / p.name
             nb = nbformat.read(str(executed), as_version=4)
             body, _ = exporter.from_notebook_node(lecture_cut(nb))
@@ -204,8 +203,9 @@ def build_slides(groups) -> list[Path]:
     return made
 
 
-def check_offline(root: Path = HTML) -> list[str]:
+def check_offline(root: Path | None = None) -> list[str]:
     """Every external script/stylesheet/image/iframe reference in the built HTML (should be empty)."""
+    root = HTML if root is None else root
     bad = []
     for page in root.rglob("*.html"):
         for url in EXTERNAL.findall(page.read_text(encoding="utf-8", errors="replace")):
@@ -217,7 +217,13 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", nargs="*", help="two-digit notebook numbers to include (default: all)")
     ap.add_argument("--no-slides", action="store_true")
+    ap.add_argument("--build-dir", type=Path, default=None,
+                    help="where to stage and build (default: book/_src and book/_build)")
     args = ap.parse_args(argv)
+    if args.build_dir is not None:
+        global SRC, OUT, HTML
+        SRC, OUT = args.build_dir / "_src", args.build_dir / "_build"
+        HTML = OUT / "html"
     groups = notebooks(args.only)
     if not groups:
         print("no notebooks/NN_*.ipynb found", file=sys.stderr)

@@ -121,6 +121,26 @@ def build_book() -> None:
     subprocess.run(cmd, check=True, env=_env())
 
 
+THEBE = re.compile(
+    r'\s*<script>const THEBE_JS_URL = [^<]*</script>|\s*<script async="async" src="[^"]*sphinx-thebe\.js[^"]*"></script>')
+
+
+def strip_thebe(root: Path) -> int:
+    """Remove sphinx-thebe's page scripts (jupyter-book 1.x always loads the extension).
+
+    Its inline ``const THEBE_JS_URL`` is emitted twice per page (a console error) and points at a
+    remote copy of thebe; the book never launches live kernels, so both go.
+    """
+    n = 0
+    for page in root.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new, k = THEBE.subn("", text)
+        if k:
+            page.write_text(new, encoding="utf-8")
+            n += k
+    return n
+
+
 def _env():
     import os
     env = dict(os.environ)
@@ -230,6 +250,7 @@ def main(argv=None) -> int:
         return 1
     stage(groups, partial=bool(args.only))
     build_book()
+    strip_thebe(HTML)
     if not args.no_slides:
         made = build_slides(groups)
         print(f"slides: {len(made)} decks in {HTML / 'slides'}")

@@ -239,7 +239,11 @@ def main(argv=None) -> int:
     ap.add_argument("--no-slides", action="store_true")
     ap.add_argument("--build-dir", type=Path, default=None,
                     help="where to stage and build (default: book/_src and book/_build)")
+    ap.add_argument("--notebook-dir", type=Path, default=None, help="default: notebooks/")
     args = ap.parse_args(argv)
+    if args.notebook_dir is not None:
+        global NB_DIR
+        NB_DIR = args.notebook_dir.resolve()
     if args.build_dir is not None:
         global SRC, OUT, HTML
         SRC, OUT = args.build_dir / "_src", args.build_dir / "_build"

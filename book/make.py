@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import importlib.util
 import json
 import re
 import shutil
@@ -110,9 +111,35 @@ def stage(groups, partial: bool = False) -> None:
     static.mkdir()
     for src, dst in STATIC.items():
         shutil.copytree(NODE / src, static / dst)
-    shutil.copy2(BOOK / "offline.css", static / "offline.css")
+    css = (BOOK / "offline.css").read_text(encoding="utf-8")
+    font = _japanese_font()
+    if font is not None:  # Japanese pages must not depend on the viewer having a CJK font
+        (static / "fonts").mkdir()
+        shutil.copy2(font, static / "fonts" / font.name)
+        css += JA_FONT_CSS.format(name=font.name)
+    (static / "offline.css").write_text(css, encoding="utf-8")
     # a local favicon, so browsers do not log a 404 for /favicon.ico
     (static / "favicon.png").write_bytes(_png_1x1())
+
+
+JA_FONT_CSS = """
+@font-face {{ font-family: "IPAexGothic"; src: url("fonts/{name}") format("truetype"); font-weight: 100 900; }}
+:root, html[data-theme="light"], html[data-theme="dark"] {{
+  --pst-font-family-base: system-ui, -apple-system, "Segoe UI", "Helvetica Neue", "Noto Sans",
+    "Liberation Sans", Arial, sans-serif, "IPAexGothic";
+  --pst-font-family-heading: var(--pst-font-family-base);
+  --bs-font-sans-serif: var(--pst-font-family-base);
+}}
+"""
+
+
+def _japanese_font():
+    """IPAexGothic as shipped by the PyPI package matplotlib-fontja (also used for plot labels)."""
+    spec = importlib.util.find_spec("matplotlib_fontja")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    fonts = sorted(Path(list(spec.submodule_search_locations)[0]).rglob("ipaexg.ttf"))
+    return fonts[0] if fonts else None
 
 
 def _png_1x1() -> bytes:

@@ -236,6 +236,7 @@ def build_slides(groups) -> list[Path]:
             shutil.copy2(NODE / src, target)
     c = Config()
     c.SlidesExporter.reveal_url_prefix = "_assets/reveal.js"
+    c.SlidesExporter.reveal_theme = "white"  # "simple" @imports remote web fonts; "white" ships its own
     c.SlidesExporter.mathjax_url = "_assets/mathjax2/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
     c.SlidesExporter.require_js_url = "_assets/require.js"
     c.SlidesExporter.jquery_url = "_assets/jquery.min.js"

@@ -80,6 +80,8 @@ def test_slides_are_a_lecture_cut_with_local_assets(built):
     assert (built / "slides" / "_assets" / "reveal.js" / "dist" / "reveal.js").is_file()
     assert (built / "slides" / "_assets" / "mathjax2" / "MathJax.js").is_file()
     assert make.check_offline(built / "slides") == []
+    theme = re.search(r'href="(_assets/reveal.js/dist/theme/[a-z]+\.css)"', deck).group(1)
+    assert "@import url(http" not in (built / "slides" / theme).read_text(encoding="utf-8"), theme
     assert "\\tag{0." in deck, "no tagged equation on the slides"
     nb = json.loads((ROOT / "notebooks" / "00_notation_and_setup.ipynb").read_text(encoding="utf-8"))
     n_cells = len(nb["cells"])

@@ -178,7 +178,7 @@ def serve(directory: Path):
         srv.server_close()
 
 
-def check_book_page(browser, html_dir: Path, page_name: str, shot: str):
+def check_book_page(browser, html_dir: Path, page_name: str, shot: str, mathjax3: bool = True):
     """Open a built page; return (console errors, external requests, #MathJax containers, raw $$ text)."""
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     errors, external = [], []
@@ -195,11 +195,17 @@ def check_book_page(browser, html_dir: Path, page_name: str, shot: str):
     page.route("**/*", route)
     with serve(html_dir) as base:
         page.goto(base + page_name, wait_until="networkidle", timeout=120_000)
-        page.wait_for_function(
-            "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-            " && document.querySelectorAll('mjx-container').length > 0", timeout=60_000)
-        page.evaluate("() => MathJax.startup.promise")
-        n_math = page.locator("mjx-container").count()
+        if mathjax3:  # the book
+            page.wait_for_function(
+                "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+                " && document.querySelectorAll('mjx-container').length > 0", timeout=60_000)
+            page.evaluate("() => MathJax.startup.promise")
+            n_math = page.locator("mjx-container").count()
+        else:  # nbconvert's slides use MathJax 2
+            page.wait_for_function(
+                "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0"
+                " && document.querySelectorAll('.MathJax_CHTML').length > 0", timeout=60_000)
+            n_math = page.locator(".MathJax_CHTML").count()
         raw = page.evaluate("() => document.querySelector('main, article, body').innerText")
         page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=False)
     page.close()
@@ -212,7 +218,7 @@ def book07(tmp_path_factory):
     if not (ROOT / "book" / "node_modules" / "mathjax").is_dir():
         pytest.skip("book/node_modules missing: run `bash book/build.sh` (npm ci) once")
     out = tmp_path_factory.mktemp("book07")
-    assert _make().main(["--only", "07", "--no-slides", "--build-dir", str(out)]) == 0
+    assert _make().main(["--only", "07", "--build-dir", str(out)]) == 0
     return out / "_build" / "html", nb.stem + ".html"
 
 
@@ -223,3 +229,13 @@ def test_book_page_07_renders_equations_offline(browser, book07):
     assert not errors, f"console errors: {errors}"
     assert n_math > 0, "no MathJax output on the page"
     assert "$$" not in raw and "\\tag{" not in raw, "raw TeX left on the page"
+
+
+def test_slides_07_render_equations_offline(browser, book07):
+    html_dir, name = book07
+    deck = name.replace(".html", ".slides.html")
+    errors, external, n_math, raw = check_book_page(browser, html_dir / "slides", deck, "07-slides",
+                                                    mathjax3=False)
+    assert not external, f"the slides tried to reach the network: {external}"
+    assert not errors, f"console errors: {errors}"
+    assert n_math > 0, "no MathJax output on the slides"

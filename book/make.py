@@ -118,6 +118,7 @@ def stage(groups, partial: bool = False) -> None:
         shutil.copy2(font, static / "fonts" / font.name)
         css += JA_FONT_CSS.format(name=font.name)
     (static / "offline.css").write_text(css, encoding="utf-8")
+    shutil.copy2(BOOK / "offline.js", static / "offline.js")
     # a local favicon, so browsers do not log a 404 for /favicon.ico
     (static / "favicon.png").write_bytes(_png_1x1())
 

@@ -49,11 +49,15 @@ EXTERNAL = re.compile(
 
 
 def notebooks(only=None):
-    """English notebooks ``notebooks/NN_*.ipynb`` and Japanese ``notebooks/ja/NN_*.ipynb``."""
-    found = {"": sorted(p for p in NB_DIR.glob("*.ipynb") if NB_RE.match(p.name))}
+    """English ``notebooks/NN_*.ipynb`` and Japanese ``notebooks/ja/NN_*.ipynb`` (+ other notebooks there)."""
+    def pick(folder):  # NN_* in order, then companions such as ja/glossary.ipynb (linked from NN_*)
+        nbs = sorted(folder.glob("*.ipynb"))
+        return [p for p in nbs if NB_RE.match(p.name)] + [p for p in nbs if not NB_RE.match(p.name)]
+
+    found = {"": pick(NB_DIR)}
     ja = NB_DIR / "ja"
     if ja.is_dir():
-        found["ja"] = sorted(p for p in ja.glob("*.ipynb") if NB_RE.match(p.name))
+        found["ja"] = pick(ja)
     if only:
         found = {k: [p for p in v if p.name[:2] in only] for k, v in found.items()}
     return {k: v for k, v in found.items() if v}

@@ -25,7 +25,10 @@ def test_environment_yml_has_the_same_dependency_set_as_pyproject():
     project = _pyproject()
     wanted = {_name(r): r.strip() for r in project["dependencies"] + project["optional-dependencies"]["test"]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda = {_name(d): d for d in env["dependencies"] if isinstance(d, str) and _name(d) not in {"python", "pip"}}
+    listed = [d for d in env["dependencies"] if isinstance(d, str)]
+    # packages conda-forge does not carry are installed by pip inside the environment
+    listed += [d for d in env["dependencies"] if isinstance(d, dict) for d in d.get("pip", []) if not d.startswith("-")]
+    conda = {_name(d): d for d in listed if _name(d) not in {"python", "pip"}}
     assert set(conda) == set(wanted), f"only in environment.yml: {set(conda) - set(wanted)}; only in pyproject: {set(wanted) - set(conda)}"
     for name, spec in wanted.items():
         assert conda[name].replace(" ", "") == spec.replace(" ", ""), f"{name}: {conda[name]!r} vs {spec!r}"

@@ -137,6 +137,13 @@ LABELS: dict[str, dict[str, str]] = {
     "window_offset": {"en": "offset from the centre word", "ja": "中心語からの距離"},
     "path_length": {"en": "path length (tree depth)", "ja": "経路長（木の深さ）"},
     "code_length": {"en": "code length", "ja": "符号長"},
+    # notebook 03 (code lengths of the Lee vocabulary's Huffman tree)
+    "code_length_mean_types": {"en": "mean over the V words = {L}", "ja": "語彙の V 語についての平均 = {L}"},
+    "code_length_mean_tokens": {"en": "mean per token Σ p_w L_w = {L}", "ja": "1 トークンあたりの平均 Σ p_w L_w = {L}"},
+    "unigram_frequency": {"en": "unigram frequency p_w = n_w / N", "ja": "ユニグラム頻度 p_w = n_w / N"},
+    "hs_prob_at_zero": {"en": "P(w | h) = 2^(−L_w) at W = 0", "ja": "W = 0 での P(w | h) = 2^(−L_w)"},
+    "huffman_lengths_title": {"en": "Huffman codes of the Lee corpus vocabulary (V = {V})",
+                              "ja": "Lee コーパスの語彙のハフマン符号（V = {V}）"},
     "pmi": {"en": "PMI", "ja": "PMI（自己相互情報量）"},
     "shifted_pmi": {"en": "shifted PMI", "ja": "シフト付き PMI"},
     "dot_product": {"en": "dot product u·v", "ja": "内積 u·v"},
@@ -164,6 +171,30 @@ LABELS: dict[str, dict[str, str]] = {
     "mean_sgns_loss_per_pair": {"en": "mean SGNS loss per pair (2.1)", "ja": "1 ペアあたりの平均 SGNS 損失 (2.1)"},
     "pc_variance": {"en": "PC{k} ({share:.0%} of variance)", "ja": "第 {k} 主成分（分散の {share:.0%}）"},
     "seed_n": {"en": "seed {n}", "ja": "シード {n}"},
+    # notebook 01 (w2vlib.widgets.softmax_explorer)
+    "softmax_temperature_title": {"en": "$\\hat y$ = softmax(z / T), T = {T:.1f}",
+                                  "ja": "予測分布 $\\hat y$ = softmax(z / T)（温度 T = {T:.1f}）"},
+    "error_vector": {"en": "$\\hat y - y$ (gradient w.r.t. z / T)", "ja": "$\\hat y - y$（z / T に関する勾配）"},
+    "observed_word_marked": {"en": "orange: observed word o = {word}", "ja": "橙色：観測された単語 o = {word}"},
+    "loss_readout": {"en": "loss J = −log ŷ_o = <b>{loss}</b>", "ja": "損失 J = −log ŷ_o = <b>{loss}</b>"},
+    # notebooks 02, 03 (w2vlib.widgets noise / Huffman explorers)
+    "noise_alpha": {"en": "P_n ∝ n_w^α, α = {alpha}", "ja": "ノイズ分布 P_n ∝ n_w^α（α = {alpha}）"},
+    "unigram_alpha_one": {"en": "unigram (α = 1)", "ja": "ユニグラム（α = 1）"},
+    "noise_power_title": {"en": "noise distribution P_n(w) ∝ n_w^α, α = {alpha}",
+                          "ja": "ノイズ分布 P_n(w) ∝ n_w^α（α = {alpha}）"},
+    "noise_summary": {
+        "en": "The {top} most frequent words get <b>{top_mass}</b> of the noise draws ({top_mass_unigram} at α = 1); "
+              "the rarer half of the {V} words gets <b>{rare_mass}</b> ({rare_mass_unigram} at α = 1, ×{boost}); "
+              "effective number of noise words exp(H) = {perplexity}.",
+        "ja": "最頻出の {top} 語がノイズの抽出の <b>{top_mass}</b> を占めます（α = 1 では {top_mass_unigram}）。"
+              "{V} 語のうち出現頻度の低い半分が得る確率は <b>{rare_mass}</b> です（α = 1 では {rare_mass_unigram}、{boost} 倍）。"
+              "実効的なノイズ語数 exp(H) = {perplexity}。"},
+    "huffman_tree_title": {"en": "Huffman tree (word2vec.c): mean code length {L}, log₂ V = {log2V}",
+                           "ja": "ハフマン木（word2vec.c）：平均符号長 {L}、log₂ V = {log2V}"},
+    "count_table": {"en": "counts (word:count, …)", "ja": "出現回数（単語:回数, …）"},
+    "code": {"en": "code", "ja": "符号"},
+    "huffman_summary": {"en": "mean code length Σ p_w L_w = <b>{L}</b> (a balanced tree: log₂ V = {log2V})",
+                        "ja": "平均符号長 Σ p_w L_w = <b>{L}</b>（平衡木なら log₂ V = {log2V}）"},
 }
 
 

@@ -13,7 +13,9 @@ import sympy as sp
 from _oracles import assert_close
 from hypothesis import given, settings, strategies as st
 
-from w2vlib.attention import attention, attention_grads, attention_weights, softmax_rows_backward
+from w2vlib.attention import (
+    attention, attention_grads, attention_weights, scaling_experiment, softmax_rows_backward,
+)
 from w2vlib.gradcheck import gradcheck
 from w2vlib.naive_softmax import softmax_error, softmax_loss_and_grads
 from w2vlib.symbolic import SymbolicObjective, matrix_symbols
@@ -250,3 +252,30 @@ def test_bad_d_out(d_out_shape, match):
 def test_bad_scale():
     with pytest.raises(ValueError, match="scale must be a finite number"):
         attention(np.zeros((1, 2)), np.zeros((2, 2)), np.zeros((2, 1)), scale=float("inf"))
+
+
+def test_scaling_experiment_measures_variance_d_and_saturation():
+    # (8.5): Var(q·k) = d_k for unit-variance components; 1/√d_k brings it back to 1.
+    d = [1, 16, 64, 256, 1024]
+    r = scaling_experiment(d, n_q=1000, n_k=64, seed=7)
+    np.testing.assert_array_equal(r["d"], d)
+    np.testing.assert_allclose(r["var_scaled"], r["var_unscaled"] / np.array(d), rtol=1e-12)
+    ratio = r["var_unscaled"][1:] / r["d"][1:]  # d_k = 1 has too few independent key entries
+    assert np.all((ratio > 0.85) & (ratio < 1.15)), ratio
+    # unscaled: more and more rows of A are (almost) one-hot and the score gradient dies ...
+    assert np.all(np.diff(r["saturated_unscaled"]) > 0) and r["saturated_unscaled"][-1] > 0.5
+    assert r["grad_unscaled"][-1] < 1e-2 * r["grad_unscaled"][0]
+    # ... scaled: neither happens, whatever d_k.
+    assert np.all(r["saturated_scaled"] < 0.05)
+    assert r["grad_scaled"].max() < 1.5 * r["grad_scaled"].min()
+
+
+def test_scaling_experiment_is_seeded():
+    a, b = scaling_experiment([2, 8], seed=3), scaling_experiment([2, 8], seed=3)
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+
+
+@pytest.mark.parametrize("d_values", [[0, 4], [], [1.5], [[2, 4]]])
+def test_scaling_experiment_rejects_bad_dimensions(d_values):
+    with pytest.raises(ValueError, match="d_values must be"):
+        scaling_experiment(d_values)

@@ -16,10 +16,23 @@ loss L sits on top. Backpropagating through the three steps gives
     dQ = dS K / √d_k,    dK = dSᵀ Q / √d_k                          (8.4)
 
 (8.3) is the softmax Jacobian ∂ŷ_i/∂z_j = ŷ_i(δ_ij − ŷ_j) of notebook 01,
-applied to every row of S at once. With one query q = √d·v_c, keys K = U,
-values V = I (one-hot rows) and L = −log out_o, the attention output is the
-skip-gram prediction ŷ, (8.3) reduces to ŷ − y and (8.4) to the gradients
-Uᵀ(ŷ − y) and (ŷ − y) v_cᵀ of notebook 01 (see :func:`attention_grads`).
+applied to every row of S at once.
+
+Why 1/√d_k: if q and k have independent components of mean 0 and variance 1,
+
+    Var(q·k) = d_k                                                  (8.5)
+
+so unscaled scores spread like √d_k, the softmax saturates, its Jacobian
+diag(a) − a aᵀ tends to zero and so does the gradient that reaches the
+scores; :func:`scaling_experiment` measures this.
+
+Word2vec's naive softmax is one-query attention: with q = √d·v_c, keys
+K = U, values V = I (one-hot rows) and L = −log out_o, the output is the
+skip-gram prediction ŷ, and with d_out = −e_o/ŷ_o
+
+    dS = ŷ − y,   √d·dQ = Uᵀ(ŷ − y),   dK = (ŷ − y) v_cᵀ              (8.6)
+
+i.e. (1.4), (1.5) and (1.6) of notebook 01.
 
 Here V is the value matrix of the attention literature, not the vocabulary
 size of the rest of the series.
@@ -30,7 +43,7 @@ import numpy as np
 
 from .stable import softmax
 
-__all__ = ["attention", "attention_weights", "softmax_rows_backward", "attention_grads"]
+__all__ = ["attention", "attention_weights", "softmax_rows_backward", "attention_grads", "scaling_experiment"]
 
 
 def _matrix(name, M, want, rows=None, cols=None, rows_of="", cols_of=""):
@@ -77,7 +90,8 @@ def attention_weights(Q, K, *, scale=None):
     K : array_like, shape (n_k, d_k)
         Keys, one per row.
     scale : float, optional
-        Factor applied to the scores; default ``1/√d_k`` (Vaswani et al. 2017).
+        Factor applied to the scores; default ``1/√d_k`` (Vaswani et al. 2017),
+        which by (8.5) gives the scores unit variance for unit-variance inputs.
         ``scale=1`` gives unscaled dot-product attention.
 
     Returns
@@ -175,10 +189,10 @@ def attention_grads(Q, K, V, d_out, *, scale=None):
 
     Notes
     -----
-    Word2vec's naive softmax is the special case of one query ``q = v_c / scale``,
-    keys ``K = U``, values ``V = I`` (so ``out = ŷ``) and ``L = −log out_o``,
-    i.e. ``d_out = −e_o / ŷ_o``: then ``dS = ŷ − y`` and ``dQ / scale`` and
-    ``dK`` are ∂J/∂v_c and ∂J/∂U of notebook 01, (1.5) and (1.6).
+    Implements (8.6) as a special case: word2vec's naive softmax is one query
+    ``q = v_c / scale``, keys ``K = U``, values ``V = I`` (so ``out = ŷ``) and
+    ``L = −log out_o``, i.e. ``d_out = −e_o / ŷ_o``; then ``dS = ŷ − y`` and
+    ``dQ / scale`` and ``dK`` are ∂J/∂v_c and ∂J/∂U of notebook 01, (1.5) and (1.6).
 
     Raises
     ------
@@ -196,3 +210,55 @@ def attention_grads(Q, K, V, d_out, *, scale=None):
     dQ = (dS @ K) * c                      # (8.4)
     dK = (dS.T @ Q) * c                    # (8.4)
     return dQ, dK, dV
+
+
+def scaling_experiment(d_values, n_q=512, n_k=16, d_v=8, seed=0, saturated=0.99):
+    """Measure what the 1/√d_k factor does as d_k grows. Implements the measured check of (8.5).
+
+    For each ``d_k`` in ``d_values`` draws Q (n_q, d_k), K (n_k, d_k), V (n_k, d_v)
+    and an upstream gradient d_out (n_q, d_v), all with independent N(0, 1)
+    entries, and compares unscaled scores ``Q Kᵀ`` with scaled ones ``Q Kᵀ/√d_k``.
+
+    Parameters
+    ----------
+    d_values : sequence of int
+        Key dimensions to try (each ≥ 1).
+    n_q, n_k, d_v : int
+        Number of queries (= sampled score rows), keys, value columns.
+    seed : int
+        Seed of ``np.random.default_rng``.
+    saturated : float
+        A row of A counts as saturated when its largest weight exceeds this.
+
+    Returns
+    -------
+    dict of ndarray
+        ``"d"``; ``"var_unscaled"``, ``"var_scaled"``: empirical variance of
+        the n_q·n_k scores (≈ d_k and ≈ 1 by (8.5)); ``"saturated_unscaled"``,
+        ``"saturated_scaled"``: fraction of saturated rows of A;
+        ``"grad_unscaled"``, ``"grad_scaled"``: median over queries of
+        ‖∂L/∂s_i‖, the gradient that reaches the scores through (8.3).
+    """
+    d_values = np.asarray(d_values)
+    if d_values.ndim != 1 or d_values.size == 0 or not np.issubdtype(d_values.dtype, np.integer) or np.any(d_values < 1):
+        raise ValueError(f"d_values must be a non-empty 1-D sequence of integers >= 1, got {d_values!r}")
+    for name, n in (("n_q", n_q), ("n_k", n_k), ("d_v", d_v)):
+        if int(n) != n or n < 1:
+            raise ValueError(f"{name} must be a positive integer, got {n!r}")
+    rng = np.random.default_rng(seed)
+    keys = ("var_unscaled", "var_scaled", "saturated_unscaled", "saturated_scaled", "grad_unscaled", "grad_scaled")
+    res = {k: np.zeros(d_values.size) for k in keys}
+    for i, d_k in enumerate(d_values.tolist()):
+        Q = rng.normal(size=(n_q, d_k))
+        K = rng.normal(size=(n_k, d_k))
+        V = rng.normal(size=(n_k, d_v))
+        d_out = rng.normal(size=(n_q, d_v))
+        S = Q @ K.T
+        for tag, c in (("unscaled", 1.0), ("scaled", 1.0 / math.sqrt(d_k))):
+            A = softmax(S * c, axis=1)
+            dS = softmax_rows_backward(A, d_out @ V.T)
+            res[f"var_{tag}"][i] = np.var(S * c)
+            res[f"saturated_{tag}"][i] = np.mean(A.max(axis=1) > saturated)
+            res[f"grad_{tag}"][i] = np.median(np.linalg.norm(dS, axis=1))
+    res["d"] = d_values.astype(np.int64)
+    return res

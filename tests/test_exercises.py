@@ -1,0 +1,483 @@
+"""The exercise checker: right answers pass, every known mistake is named, nothing raises.
+
+The candidate answers below are written the way a learner would write them
+(loops, fancy indexing, np.add.at, formulas from the notebooks), independently
+of the wrong variants that w2vlib.exercises builds internally.
+"""
+import math
+import re
+import string
+
+import numpy as np
+import pytest
+
+from w2vlib import exercises as ex
+from w2vlib import i18n
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def sig(x):
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
+
+
+def sm(z):
+    e = np.exp(z - np.max(z))
+    return e / e.sum()
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch, tmp_path):
+    """Default language English regardless of the caller's environment."""
+    monkeypatch.delenv(i18n.LANG_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def diagnose(eid, answer, **kw):
+    fb = ex.check(eid, answer, **kw)
+    assert isinstance(fb, ex.Feedback)
+    assert isinstance(fb.message, str) and fb.message
+    assert fb.mistake is None or fb.mistake in ex.MISTAKES
+    assert fb.correct == (fb.mistake is None)
+    return fb
+
+
+# ============================================================================ naive softmax
+def sm_grad_v_c(v_c, o, U):
+    y_hat = sm(U @ v_c)
+    y_hat[o] -= 1.0
+    return U.T @ y_hat
+
+
+def sm_grad_v_c_loop(v_c, o, U):  # −u_o + Σ_w ŷ_w u_w, written as a loop with a naive softmax
+    z = U @ v_c
+    p = np.exp(z) / np.sum(np.exp(z))
+    g = -U[o].copy()
+    for w in range(U.shape[0]):
+        g = g + p[w] * U[w]
+    return g
+
+
+def sm_grad_U(v_c, o, U):
+    delta = sm(U @ v_c)
+    delta[o] -= 1.0
+    return np.outer(delta, v_c)
+
+
+def sm_grad_U_rows(v_c, o, U):
+    p = sm(U @ v_c)
+    G = p[:, None] * v_c[None, :]
+    G[o] -= v_c
+    return G
+
+
+def test_softmax_grad_v_c_correct():
+    for f in (sm_grad_v_c, sm_grad_v_c_loop):
+        assert diagnose("softmax_grad_v_c", f).correct
+
+
+def test_softmax_grad_U_correct():
+    for f in (sm_grad_U, sm_grad_U_rows):
+        assert diagnose("softmax_grad_U", f).correct
+
+
+@pytest.mark.parametrize("answer, mistake", [
+    (lambda v_c, o, U: -sm_grad_v_c(v_c, o, U), "sign"),
+    (lambda v_c, o, U: U.T @ (np.eye(U.shape[0])[o] - sm(U @ v_c)), "sign"),
+    (lambda v_c, o, U: U.T @ (np.exp(U @ v_c) - np.eye(U.shape[0])[o]), "missing_normaliser"),
+    (lambda v_c, o, U: U.T @ sm(U @ v_c), "missing_term"),
+    (lambda v_c, o, U: -U[o], "missing_term"),
+    (lambda v_c, o, U: 0.5 * sm_grad_v_c(v_c, o, U), "off_by_factor"),
+    (lambda v_c, o, U: sm_grad_v_c(v_c, o, U).reshape(1, -1), "transpose"),
+    (lambda v_c, o, U: sm(U @ v_c), "transpose"),  # returned ŷ, shape (V,)
+    (lambda v_c, o, U: sm_grad_v_c(v_c, o, U) / 0.0, "not_finite"),
+])
+def test_softmax_grad_v_c_mistakes(answer, mistake):
+    with np.errstate(all="ignore"):
+        assert diagnose("softmax_grad_v_c", answer).mistake == mistake
+
+
+@pytest.mark.parametrize("answer, mistake", [
+    (lambda v_c, o, U: -sm_grad_U(v_c, o, U), "sign"),
+    (lambda v_c, o, U: np.outer(v_c, sm(U @ v_c) - np.eye(U.shape[0])[o]), "transpose"),
+    (lambda v_c, o, U: sm_grad_U(v_c, o, U).T, "transpose"),
+    (lambda v_c, o, U: np.outer(np.exp(U @ v_c) - np.eye(U.shape[0])[o], v_c), "missing_normaliser"),
+    (lambda v_c, o, U: np.outer(sm(U @ v_c), v_c), "missing_term"),
+    (lambda v_c, o, U: 3 * sm_grad_U(v_c, o, U), "off_by_factor"),
+])
+def test_softmax_grad_U_mistakes(answer, mistake):
+    assert diagnose("softmax_grad_U", answer).mistake == mistake
+
+
+# ============================================================================ negative sampling
+def ns_grad_v_c(v_c, o, neg, U):
+    s = U[neg] @ v_c
+    return -sig(-U[o] @ v_c) * U[o] + sig(s) @ U[neg]
+
+
+def ns_grad_v_c_loop(v_c, o, neg, U):  # (σ(s_o) − 1) form, one term per occurrence
+    g = (sig(U[o] @ v_c) - 1.0) * U[o]
+    for k in neg:
+        g = g + (1.0 - sig(-U[k] @ v_c)) * U[k]
+    return g
+
+
+def ns_grad_U(v_c, o, neg, U):
+    G = np.zeros_like(U)
+    G[o] += -sig(-U[o] @ v_c) * v_c
+    np.add.at(G, neg, np.outer(sig(U[neg] @ v_c), v_c))
+    return G
+
+
+def ns_grad_U_loop(v_c, o, neg, U):
+    G = np.zeros(U.shape)
+    G[o] = G[o] + (sig(U[o] @ v_c) - 1) * v_c
+    for k in neg:
+        G[k] = G[k] + sig(U[k] @ v_c) * v_c
+    return G
+
+
+def test_neg_sampling_correct():
+    for f in (ns_grad_v_c, ns_grad_v_c_loop):
+        assert diagnose("neg_sampling_grad_v_c", f).correct
+    for f in (ns_grad_U, ns_grad_U_loop):
+        assert diagnose("neg_sampling_grad_U", f).correct
+
+
+def _ns_v_c(pos, negf):
+    """∂J/∂v_c with per-score derivatives pos(s_o), negf(s_k)."""
+    return lambda v_c, o, neg, U: pos(U[o] @ v_c) * U[o] + negf(U[neg] @ v_c) @ U[neg]
+
+
+def _ns_U(pos, negf, accumulate=True):
+    def f(v_c, o, neg, U):
+        G = np.zeros_like(U)
+        G[o] += pos(U[o] @ v_c) * v_c
+        if accumulate:
+            np.add.at(G, neg, np.outer(negf(U[neg] @ v_c), v_c))
+        else:
+            G[neg] += np.outer(negf(U[neg] @ v_c), v_c)
+        return G
+    return f
+
+
+RIGHT_POS = lambda s: -sig(-s)  # noqa: E731
+RIGHT_NEG = lambda s: sig(s)  # noqa: E731
+NS_MISTAKES = [
+    ("sign", lambda s: sig(-s), lambda s: -sig(s)),
+    ("dropped_sigmoid", lambda s: -1.0, RIGHT_NEG),                     # σ(s_o) − 1 → (1) − 1 … written −1
+    ("dropped_sigmoid", lambda s: s - 1.0, RIGHT_NEG),                  # score instead of σ
+    ("dropped_sigmoid", RIGHT_POS, lambda s: np.ones_like(s)),
+    ("dropped_sigmoid", RIGHT_POS, lambda s: s),
+    ("dropped_sigmoid", lambda s: -1.0, lambda s: np.ones_like(s)),
+    ("missing_term", RIGHT_POS, lambda s: np.zeros_like(s)),           # only the positive term
+    ("missing_term", lambda s: 0.0, RIGHT_NEG),                         # only the negatives
+    ("off_by_factor", lambda s: -2 * sig(-s), lambda s: 2 * sig(s)),
+]
+
+
+@pytest.mark.parametrize("mistake, pos, negf", NS_MISTAKES)
+def test_neg_sampling_grad_v_c_mistakes(mistake, pos, negf):
+    assert diagnose("neg_sampling_grad_v_c", _ns_v_c(pos, negf)).mistake == mistake
+
+
+@pytest.mark.parametrize("mistake, pos, negf", NS_MISTAKES)
+def test_neg_sampling_grad_U_mistakes(mistake, pos, negf):
+    assert diagnose("neg_sampling_grad_U", _ns_U(pos, negf)).mistake == mistake
+
+
+def test_neg_sampling_only_positive_term_written_as_learner_would():
+    fb = diagnose("neg_sampling_grad_v_c", lambda v_c, o, neg, U: -sig(-U[o] @ v_c) * U[o])
+    assert fb.mistake == "missing_term"
+    assert "negative" in fb.message
+
+
+def test_neg_sampling_grad_U_fancy_assignment_is_duplicates_once():
+    fb = diagnose("neg_sampling_grad_U", _ns_U(RIGHT_POS, RIGHT_NEG, accumulate=False))
+    assert fb.mistake == "duplicates_once"
+
+    def concat_fancy(v_c, o, neg, U):  # rows o and neg in one fancy update
+        rows = np.r_[o, neg]
+        coef = np.r_[-sig(-U[o] @ v_c), sig(U[neg] @ v_c)]
+        G = np.zeros_like(U)
+        G[rows] += np.outer(coef, v_c)
+        return G
+    assert diagnose("neg_sampling_grad_U", concat_fancy).mistake == "duplicates_once"
+
+    def overwrite(v_c, o, neg, U):  # G[neg] = … overwrites row o when o is among the negatives
+        G = np.zeros_like(U)
+        G[o] = -sig(-U[o] @ v_c) * v_c
+        for k in neg:
+            G[k] += sig(U[k] @ v_c) * v_c
+        for k in neg:
+            if k == o:
+                G[k] = sig(U[k] @ v_c) * v_c
+        return G
+    assert diagnose("neg_sampling_grad_U", overwrite).mistake == "duplicates_once"
+
+
+def test_neg_sampling_grad_v_c_unique_negatives_is_duplicates_once():
+    def unique(v_c, o, neg, U):
+        n = np.unique(neg)
+        return -sig(-U[o] @ v_c) * U[o] + sig(U[n] @ v_c) @ U[n]
+    assert diagnose("neg_sampling_grad_v_c", unique).mistake == "duplicates_once"
+
+
+def test_two_mistakes_name_the_one_visible_without_duplicates():
+    f = _ns_U(RIGHT_POS, lambda s: np.ones_like(s), accumulate=False)  # dropped σ AND fancy update
+    assert diagnose("neg_sampling_grad_U", f).mistake == "dropped_sigmoid"
+
+
+def test_neg_sampling_grad_U_transposed():
+    assert diagnose("neg_sampling_grad_U", lambda *a: ns_grad_U(*a).T).mistake == "transpose"
+
+
+# ============================================================================ CBOW
+def cbow_grad(context, c, V_in, U):
+    h = V_in[context].mean(axis=0)
+    delta = sm(U @ h)
+    delta[c] -= 1
+    G = np.zeros_like(V_in)
+    np.add.at(G, context, U.T @ delta / len(context))
+    return G
+
+
+def cbow_grad_loop(context, c, V_in, U):
+    two_m = len(context)
+    h = sum(V_in[w] for w in context) / two_m
+    p = np.exp(U @ h) / np.exp(U @ h).sum()
+    grad_h = U.T @ p - U[c]
+    G = np.zeros(V_in.shape)
+    for w in context:
+        G[w] += grad_h / two_m
+    return G
+
+
+def _cbow(scale=lambda n: 1.0 / n, accumulate=True, error=lambda z, c: sm(z) - np.eye(len(z))[c]):
+    def f(context, c, V_in, U):
+        n = len(context)
+        h = V_in[context].mean(axis=0)
+        grad_h = U.T @ error(U @ h, c)
+        G = np.zeros_like(V_in)
+        if accumulate:
+            np.add.at(G, context, scale(n) * grad_h)
+        else:
+            G[context] += scale(n) * grad_h
+        return G
+    return f
+
+
+def test_cbow_correct():
+    for f in (cbow_grad, cbow_grad_loop):
+        assert diagnose("cbow_softmax_grad_V_in", f).correct
+
+
+@pytest.mark.parametrize("answer, mistake", [
+    (_cbow(scale=lambda n: 1.0), "cbow_scale"),                 # no 1/2m
+    (_cbow(scale=lambda n: 2.0 / n), "cbow_scale"),             # divided by m
+    (_cbow(scale=lambda n: 1.0 / n ** 2), "cbow_scale"),        # divided twice
+    (_cbow(accumulate=False), "duplicates_once"),
+    (_cbow(error=lambda z, c: np.exp(z) - np.eye(len(z))[c]), "missing_normaliser"),
+    (_cbow(error=lambda z, c: sm(z)), "missing_term"),
+    (_cbow(error=lambda z, c: np.eye(len(z))[c] - sm(z)), "sign"),
+    (lambda *a: cbow_grad(*a).T, "transpose"),
+])
+def test_cbow_mistakes(answer, mistake):
+    assert diagnose("cbow_softmax_grad_V_in", answer).mistake == mistake
+
+
+# ============================================================================ hierarchical softmax
+def hs_grad(h, points, codes, W):
+    sign = 1 - 2 * codes
+    g = -sign * sig(-sign * (W[points] @ h))
+    return g @ W[points]
+
+
+def hs_grad_word2vec_c(h, points, codes, W):  # word2vec.c: g = (1 − code − σ(f)), grad = −g·W
+    grad = np.zeros(W.shape[1])
+    for p, c in zip(points, codes):
+        f = sig(W[p] @ h)
+        grad -= (1 - c - f) * W[p]
+    return grad
+
+
+def _hs(per_node):
+    return lambda h, points, codes, W: per_node(W[points] @ h, codes) @ W[points]
+
+
+def test_hs_correct():
+    for f in (hs_grad, hs_grad_word2vec_c):
+        assert diagnose("hs_grad_h", f).correct
+
+
+@pytest.mark.parametrize("answer, mistake", [
+    (_hs(lambda s, c: -(1 - 2 * c)), "dropped_sigmoid"),            # σ(−x) → 1
+    (_hs(lambda s, c: s - (1 - c)), "dropped_sigmoid"),             # word2vec.c form, σ(f) → f
+    (_hs(lambda s, c: (1 - 2 * c) * sig(-(1 - 2 * c) * s)), "sign"),
+    (_hs(lambda s, c: -(2 * c - 1) * sig(-(2 * c - 1) * s)), "sign"),  # code convention flipped
+    (lambda h, p, c, W: hs_grad(h, p[:-1], c[:-1], W), "missing_term"),
+    (lambda *a: 0.5 * hs_grad(*a), "off_by_factor"),
+    (lambda *a: hs_grad(*a)[:, None], "transpose"),
+])
+def test_hs_mistakes(answer, mistake):
+    assert diagnose("hs_grad_h", answer).mistake == mistake
+
+
+# ============================================================================ never raises
+@pytest.mark.parametrize("answer", [None, [1, 2, 3], "U.T @ (y_hat - y)", 3.0, np.zeros(3)])
+def test_non_callable_answers(answer):
+    fb = diagnose("softmax_grad_v_c", answer)
+    assert not fb.correct and fb.mistake == "error"
+    assert "f(v_c, o, U)" in fb.message
+
+
+@pytest.mark.parametrize("answer, key", [
+    (lambda v_c, o, U: None, "return"),
+    (lambda v_c, o, U: "gradient", "str"),
+    (lambda v_c, o, U: (1.0, v_c, U), "tuple"),
+    (lambda v_c, o, U: [object()] * 3, "list"),
+    (lambda v_c, o, U: v_c + 1j, "complex"),
+])
+def test_bad_return_values(answer, key):
+    fb = diagnose("softmax_grad_v_c", answer)
+    assert not fb.correct and fb.mistake == "unknown"
+
+
+def test_exception_is_reported_with_type_and_text():
+    def broken(v_c, o, U):
+        return U @ (sm(U @ v_c) - 1)  # (V, d) @ (V,) fails for V != d
+    fb = diagnose("softmax_grad_v_c", broken)
+    assert fb.mistake == "error" and "ValueError" in fb.message and "matmul" in fb.message
+
+    fb = diagnose("neg_sampling_grad_U", lambda *a: (_ for _ in ()).throw(KeyError("boom")))
+    assert fb.mistake == "error" and "KeyError" in fb.message and "boom" in fb.message
+
+
+def test_wrong_arity_is_an_error_not_a_crash():
+    fb = diagnose("neg_sampling_grad_v_c", lambda v_c, o, U: v_c)
+    assert fb.mistake == "error" and "TypeError" in fb.message
+
+
+def test_inputs_are_float_copies():
+    seen = []
+
+    def spy(v_c, o, U):
+        seen.append((v_c.dtype, type(o), U.dtype))
+        U[:] = 0.0  # vandalise the input; the reference must not see it
+        return sm_grad_v_c(v_c, o, U)
+    fb = diagnose("softmax_grad_v_c", spy)
+    assert not fb.correct  # computed on the zeroed U, so it is wrong
+    assert all(a == np.float64 and t is int and b == np.float64 for a, t, b in seen)
+
+    def mutating(v_c, o, U):
+        g = sm_grad_v_c(v_c, o, U)
+        v_c *= 2.0
+        return g
+    fb = diagnose("softmax_grad_v_c", mutating)
+    assert fb.correct and "v_c" in fb.message and "in place" in fb.message
+
+
+def test_zero_answer():
+    fb = diagnose("neg_sampling_grad_U", lambda v_c, o, neg, U: np.zeros_like(U))
+    assert fb.mistake == "unknown" and "zero" in fb.message
+
+
+def test_unrelated_answer_is_unknown():
+    fb = diagnose("softmax_grad_v_c", lambda v_c, o, U: np.sin(U).sum(axis=0) + v_c)
+    assert fb.mistake == "unknown"
+
+
+@pytest.mark.parametrize("eid", [None, 3, "softmax_grad", "SOFTMAX_GRAD_V_C", ["softmax_grad_v_c"]])
+def test_unknown_id_lists_valid_ids(eid):
+    fb = ex.check(eid, sm_grad_v_c)
+    assert not fb.correct
+    assert all(i in fb.message for i in ex.EXERCISE_IDS)
+    text = ex.hint(eid, 1)
+    assert all(i in text for i in ex.EXERCISE_IDS)
+
+
+# ============================================================================ hints
+def test_hints_exist_for_every_exercise_and_grow():
+    assert set(ex.HINTS) == set(ex.EXERCISE_IDS)
+    for eid, levels in ex.HINTS.items():
+        assert len(levels) >= 2, eid
+        for lang in i18n.LANGUAGES:
+            texts = [ex.hint(eid, n, lang=lang) for n in range(1, len(levels) + 1)]
+            assert len(set(texts)) == len(texts), eid
+
+
+def test_hint_levels_out_of_range_never_raise():
+    eid = "softmax_grad_v_c"
+    last = ex.hint(eid, len(ex.HINTS[eid]))
+    assert ex.hint(eid, 99) == last
+    assert ex.hint(eid, 0) == ex.hint(eid, 1) == ex.hint(eid, -5)
+    assert ex.hint(eid, "2") == ex.hint(eid, 2)
+    assert ex.hint(eid, 2.0) == ex.hint(eid, 2)
+    assert ex.hint(eid, "two").endswith(ex.hint(eid, 1))
+
+
+# ============================================================================ languages
+def _all_message_keys():
+    return sorted(ex.MESSAGES)
+
+
+@pytest.mark.parametrize("key", _all_message_keys())
+def test_every_message_in_both_languages_with_same_placeholders(key):
+    entry = ex.MESSAGES[key]
+    assert set(entry) == set(i18n.LANGUAGES)
+    fields = [{n for _, n, _, _ in string.Formatter().parse(entry[lang]) if n} for lang in i18n.LANGUAGES]
+    assert fields[0] == fields[1], key
+    assert entry["en"].strip() and entry["ja"].strip()
+    if not key.startswith("where."):  # short formula fragments may be pure mathematics
+        assert JAPANESE.search(entry["ja"]), key
+        assert not JAPANESE.search(entry["en"]), key
+
+
+def test_every_hint_in_both_languages():
+    for eid, levels in ex.HINTS.items():
+        for level in levels:
+            assert set(level) == set(i18n.LANGUAGES), eid
+            assert JAPANESE.search(level["ja"]) and not JAPANESE.search(level["en"]), eid
+
+
+def test_japanese_feedback():
+    fb = ex.check("softmax_grad_v_c", lambda *a: -sm_grad_v_c(*a), lang="ja")
+    assert fb.mistake == "sign" and JAPANESE.search(fb.message)
+    assert JAPANESE.search(ex.check("softmax_grad_v_c", sm_grad_v_c, lang="ja").message)
+    assert JAPANESE.search(ex.hint("hs_grad_h", 1, lang="ja"))
+    assert not JAPANESE.search(ex.check("softmax_grad_v_c", sm_grad_v_c, lang="en").message)
+
+
+def test_lang_none_follows_environment(monkeypatch):
+    monkeypatch.setenv(i18n.LANG_ENV, "ja")
+    assert JAPANESE.search(ex.check("softmax_grad_v_c", sm_grad_v_c).message)
+    assert JAPANESE.search(ex.hint("softmax_grad_v_c", 1))
+    monkeypatch.setenv(i18n.LANG_ENV, "en")
+    assert not JAPANESE.search(ex.check("softmax_grad_v_c", sm_grad_v_c).message)
+
+
+def test_lang_none_follows_marker_file(tmp_path):
+    (tmp_path / i18n.MARKER_FILE).write_text("ja", encoding="utf-8")  # cwd is tmp_path (fixture)
+    assert JAPANESE.search(ex.check("softmax_grad_U", sm_grad_U).message)
+
+
+def test_unknown_language_falls_back_to_english(monkeypatch):
+    fb = ex.check("softmax_grad_v_c", sm_grad_v_c, lang="fr")
+    assert fb.correct and "'fr'" in fb.message and not JAPANESE.search(fb.message)
+    monkeypatch.setenv(i18n.LANG_ENV, "xx")
+    assert "English" in ex.hint("softmax_grad_v_c", 1)
+
+
+def test_feedback_is_readable():
+    fb = ex.check("softmax_grad_v_c", lambda *a: -sm_grad_v_c(*a))
+    assert str(fb).startswith("✗ [sign]")
+    assert str(ex.check("softmax_grad_v_c", sm_grad_v_c)).startswith("✓")
+    assert "sign" in fb._repr_markdown_()
+
+
+def test_registry():
+    assert set(ex.NUMERIC_IDS) | set(ex.SYMBOLIC_IDS) == set(ex.EXERCISE_IDS) == set(ex.EXERCISES)
+    for eid in ["softmax_grad_v_c", "softmax_grad_U", "neg_sampling_grad_v_c", "neg_sampling_grad_U",
+                "cbow_softmax_grad_V_in", "hs_grad_h", "log_expected_likelihood_grad_mu_i",
+                "attention_grad_V", "attention_grad_Q"]:
+        assert ex.EXERCISES[eid]["kind"] == "numeric"

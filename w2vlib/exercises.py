@@ -1,0 +1,1087 @@
+"""Exercise registry and diagnostic checker used at the end of every notebook.
+
+``check(exercise_id, answer)`` does not stop at "assert failed": it says
+*which* common mistake the answer makes (a flipped sign, a transposed matrix,
+a softmax without its normaliser, a dropped σ, repeated negatives counted
+once, a wrong CBOW 1/2m, a missing term, a constant factor…) and where to look.
+
+Two kinds of exercise
+---------------------
+numeric
+    ``answer`` is a Python function with the same arguments as the reference
+    (e.g. ``answer(v_c, o, U)``) that returns the asked gradient. It is called
+    on several seeded random inputs, among them inputs with duplicate
+    negatives, ``o`` inside ``neg``, repeated context words and a real
+    Huffman path. The diagnosis is made from its *behaviour*: the results are
+    compared with the reference and with known wrong variants built from the
+    reference's ingredients, a least-squares ratio over all inputs decides
+    sign and constant factors, and inputs with and without repeated indices
+    are compared to catch duplicates counted once.
+symbolic
+    ``answer`` is a SymPy expression (or a string SymPy can read). Symbols
+    are matched by *name* (``Symbol('x', positive=True)`` counts as ``x``),
+    σ may be written ``1/(1 + exp(-x))`` or as a function named ``sigma``/``σ``.
+    Equivalence is decided by simplification and by evaluation at random
+    points; sign, constant factors and missing terms are diagnosed.
+
+Every message and hint exists in English and Japanese; ``lang=None`` uses
+:func:`w2vlib.i18n.resolve_language`, so a notebook run from ``notebooks/ja``
+answers in Japanese. Neither :func:`check` nor :func:`hint` raises on learner
+input: wrong types, shapes, exceptions, NaN and unknown ids all come back as
+a :class:`Feedback` (or hint text) that says what happened.
+
+Example
+-------
+>>> import numpy as np
+>>> from w2vlib.stable import softmax
+>>> def grad_v_c(v_c, o, U):
+...     y_hat = softmax(U @ v_c)
+...     y_hat[o] -= 1.0
+...     return U.T @ y_hat
+>>> check("softmax_grad_v_c", grad_v_c, lang="en").correct
+True
+>>> check("softmax_grad_v_c", lambda v_c, o, U: -grad_v_c(v_c, o, U), lang="en").mistake
+'sign'
+"""
+from __future__ import annotations
+
+import math
+import string
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from . import i18n
+from .stable import sigmoid, softmax
+
+__all__ = [
+    "Feedback",
+    "check",
+    "hint",
+    "EXERCISES",
+    "EXERCISE_IDS",
+    "NUMERIC_IDS",
+    "SYMBOLIC_IDS",
+    "MISTAKES",
+    "MESSAGES",
+    "HINTS",
+]
+
+#: Every value ``Feedback.mistake`` can take besides ``None``.
+MISTAKES = (
+    "sign",
+    "transpose",
+    "missing_normaliser",
+    "dropped_sigmoid",
+    "duplicates_once",
+    "cbow_scale",
+    "missing_term",
+    "off_by_factor",
+    "not_finite",
+    "error",
+    "unknown",
+)
+
+
+# =============================================================================== Feedback
+@dataclass
+class Feedback:
+    """Result of :func:`check`.
+
+    Attributes
+    ----------
+    correct : bool
+        True when the answer agrees with the reference on every test input.
+    mistake : str or None
+        ``None`` when correct, else one of :data:`MISTAKES`.
+    message : str
+        One or two sentences: what is wrong and where to look (never the solution).
+    """
+
+    correct: bool
+    mistake: str | None
+    message: str
+
+    def __str__(self):
+        if self.correct:
+            return f"✓ {self.message}"
+        return f"✗ [{self.mistake}] {self.message}"
+
+    def __bool__(self):
+        return bool(self.correct)
+
+    def _repr_pretty_(self, p, cycle):  # IPython / Jupyter display
+        p.text(str(self))
+
+    def _repr_markdown_(self):
+        mark = "✅" if self.correct else f"❌ `{self.mistake}`"
+        return f"{mark} {self.message}"
+
+
+# =============================================================================== messages
+# key -> {"en": ..., "ja": ...}. Placeholders must be identical in both languages
+# (tests/test_exercises.py checks every entry). Mathematical symbols stay as they are.
+MESSAGES: dict[str, dict[str, str]] = {
+    # ---- general
+    "correct": {
+        "en": "Correct: your answer agrees with the reference on all {n} test inputs.",
+        "ja": "正解です。{n} 個のテスト入力すべてで参照実装と一致しました。",
+    },
+    "correct_mutated": {
+        "en": "Correct values, but your function changed its input {arg} in place; work on a copy so the caller's arrays stay intact.",
+        "ja": "値は正しいのですが、関数が入力 {arg} をその場で書き換えています。呼び出し側の配列を壊さないよう、コピーに対して計算してください。",
+    },
+    "unknown_id": {
+        "en": "Unknown exercise id {given}. Valid ids: {ids}.",
+        "ja": "演習 ID {given} は存在しません。有効な ID: {ids}。",
+    },
+    "lang_fallback": {
+        "en": "(Unknown language {given}; showing English.)",
+        "ja": "（言語 {given} は未対応のため英語で表示しています。）",
+    },
+    "hint_no_level": {
+        "en": "Hint level {given} is not a number; showing hint 1.",
+        "ja": "ヒントのレベル {given} は数値ではありません。ヒント 1 を表示します。",
+    },
+    # ---- numeric: the answer could not be evaluated
+    "not_callable": {
+        "en": "This exercise expects a function {signature} that returns {quantity}; you passed a {type}.",
+        "ja": "この演習では {quantity} を返す関数 {signature} を渡してください。渡されたのは {type} です。",
+    },
+    "error": {
+        "en": "Your function raised {exc_type}: {exc_text} (on a test input with {shapes}); look at the line that raised it.",
+        "ja": "関数が {exc_type} を送出しました: {exc_text}（テスト入力 {shapes}）。例外が発生した行を確認してください。",
+    },
+    "returned_none": {
+        "en": "Your function returned None: is a `return` statement missing? It should return {quantity}.",
+        "ja": "関数が None を返しました。`return` 文を書き忘れていませんか。返すべきものは {quantity} です。",
+    },
+    "returned_tuple": {
+        "en": "Your function returned a tuple of {n} items; return only {quantity}, an array of shape {expected}.",
+        "ja": "関数が {n} 個の要素をもつタプルを返しました。形状 {expected} の配列である {quantity} だけを返してください。",
+    },
+    "not_array": {
+        "en": "Your function returned a {type}, which is not an array of real numbers; return {quantity}, an array of shape {expected}.",
+        "ja": "関数の戻り値 {type} は実数の配列ではありません。形状 {expected} の配列である {quantity} を返してください。",
+    },
+    "not_finite": {
+        "en": "Your result contains NaN or inf on a test input with moderate values; look for a division by zero, a log(0) or an overflowing exp.",
+        "ja": "穏当な値のテスト入力に対して結果に NaN または inf が含まれています。ゼロ除算、log(0)、exp のオーバーフローがないか確認してください。",
+    },
+    # ---- numeric: shapes
+    "transposed": {
+        "en": "Your result has shape {shape}, the transpose of the expected {expected}: a gradient with respect to a matrix has that matrix's shape; check the order of your outer product or matrix product.",
+        "ja": "結果の形状 {shape} は期待される {expected} の転置です。行列についての勾配はその行列と同じ形状になります。外積や行列積の順序を確認してください。",
+    },
+    "wrong_shape": {
+        "en": "Your result has shape {shape} but {quantity} has shape {expected}; check which dimensions your products combine.",
+        "ja": "結果の形状は {shape} ですが、{quantity} の形状は {expected} です。積でどの次元どうしを組み合わせているか確認してください。",
+    },
+    # ---- numeric: values
+    "sign": {
+        "en": "Your result equals −1 × the correct one: check the sign of {where}.",
+        "ja": "結果が正解の −1 倍になっています。{where} の符号を確認してください。",
+    },
+    "sign_factor": {
+        "en": "Your result equals {factor} × the correct one: the sign is wrong and the size is off; check the sign of {where} first.",
+        "ja": "結果が正解の {factor} 倍になっています。符号が逆で、大きさもずれています。まず {where} の符号を確認してください。",
+    },
+    "off_by_factor": {
+        "en": "Your result points the right way but is {factor} × the correct one: look for a missing or extra constant factor.",
+        "ja": "向きは正しいのですが、結果が正解の {factor} 倍です。定数倍の係数が抜けているか余分でないか確認してください。",
+    },
+    "off_by_factor_varying": {
+        "en": "Your result is a positive multiple of the correct one, but the factor changes with the input sizes ({factors}): look for a factor that depends on the dimensions.",
+        "ja": "結果は正解の正の定数倍ですが、その倍率が入力の大きさによって変わります（{factors}）。次元に依存する係数を確認してください。",
+    },
+    "duplicates_once": {
+        "en": "Right when all indices differ, wrong when an index repeats (a repeated negative, or o among the negatives): an update like `G[idx] += rows` adds a repeated row only once; every occurrence must accumulate.",
+        "ja": "添字がすべて異なるときは正しく、添字が重複するとき（負例の重複や負例に o が含まれる場合）に誤ります。`G[idx] += rows` のような更新は重複した行を一度しか加算しません。出現ごとに加算されるようにしてください。",
+    },
+    "cbow_duplicates_once": {
+        "en": "Right when the context words differ, wrong when a word repeats in the window: an update like `G[context] += rows` adds a repeated row only once; each occurrence must receive its share.",
+        "ja": "文脈語がすべて異なるときは正しく、同じ語がウィンドウ内で繰り返されると誤ります。`G[context] += rows` のような更新は重複した行を一度しか加算しません。出現ごとにその分を加えてください。",
+    },
+    "cbow_scale": {
+        "en": "Your gradient has the right direction but the wrong scale: h is the mean of the 2m context vectors (3.1), so look at how the 1/2m factor reaches each context row (3.2).",
+        "ja": "勾配の向きは正しいのですが大きさが違います。h は 2m 個の文脈ベクトルの平均 (3.1) なので、係数 1/2m が各文脈語の行にどう掛かるか (3.2) を確認してください。",
+    },
+    "unknown": {
+        "en": "Your result does not match the reference and is not one of the common mistakes the checker knows; compare it with the derivation on a small example (w2vlib.gradcheck helps).",
+        "ja": "結果は参照実装と一致せず、チェッカーが知っている典型的な誤りにも当てはまりません。小さな例で導出と一つずつ照らし合わせてください（w2vlib.gradcheck が役に立ちます）。",
+    },
+    "all_zero": {
+        "en": "Your function returns only zeros; the gradient is not zero on these inputs, so a term or the accumulation into the result is missing.",
+        "ja": "関数がゼロだけを返しています。これらの入力で勾配はゼロではないので、項か結果への加算が抜けています。",
+    },
+    # ---- numeric: exercise-specific variants
+    "softmax_missing_normaliser": {
+        "en": "You used exp(z) where the softmax ŷ = exp(z) / Σ_w exp(z_w) belongs: the normaliser is missing in ŷ − y (1.4).",
+        "ja": "softmax ŷ = exp(z) / Σ_w exp(z_w) を使うべきところで exp(z) を使っています。ŷ − y (1.4) で正規化項が抜けています。",
+    },
+    "softmax_missing_y": {
+        "en": "The −y part of ŷ − y (1.4) is missing: the observed word o must also contribute through the −u_o·v_c term of the loss.",
+        "ja": "ŷ − y (1.4) の −y の部分が抜けています。観測された語 o も損失の −u_o·v_c の項を通して寄与します。",
+    },
+    "softmax_missing_y_hat": {
+        "en": "Only the −y part is there: the log Σ_w exp(u_w·v_c) term of the loss (1.2) also has a gradient, the ŷ in ŷ − y.",
+        "ja": "−y の部分しかありません。損失 (1.2) の log Σ_w exp(u_w·v_c) の項にも勾配があり、それが ŷ − y の ŷ です。",
+    },
+    "sgns_dropped_sigmoid": {
+        "en": "A σ factor is missing: the derivative of −log σ(s) is σ(s) − 1 = −σ(−s), not a constant or the score itself (2.4); check both the positive and the negative terms.",
+        "ja": "σ の因子が抜けています。−log σ(s) の微分は σ(s) − 1 = −σ(−s) であり、定数やスコアそのものではありません (2.4)。正例と負例の両方の項を確認してください。",
+    },
+    "sgns_only_positive": {
+        "en": "Only the positive (observed word) term is there: each negative sample k adds its own σ(u_k·v_c) term (2.5).",
+        "ja": "正例（観測語）の項しかありません。各負例 k もそれぞれ σ(u_k·v_c) の項を加えます (2.5)。",
+    },
+    "sgns_only_negative": {
+        "en": "Only the negative-sample terms are there: the observed word o contributes −σ(−u_o·v_c) as well (2.5).",
+        "ja": "負例の項しかありません。観測語 o も −σ(−u_o·v_c) の項で寄与します (2.5)。",
+    },
+    "sgns_sign_inside": {
+        "en": "The signs inside σ are mixed up: the positive term uses σ(−u_o·v_c) and the negatives σ(+u_k·v_c) (2.4).",
+        "ja": "σ の中の符号が入れ替わっています。正例の項は σ(−u_o·v_c)、負例の項は σ(+u_k·v_c) です (2.4)。",
+    },
+    "cbow_missing_normaliser": {
+        "en": "You used exp(z) where the softmax ŷ belongs: the normaliser Σ_w exp(u_w·h) is missing in ŷ − y.",
+        "ja": "softmax ŷ を使うべきところで exp(z) を使っています。ŷ − y の正規化項 Σ_w exp(u_w·h) が抜けています。",
+    },
+    "hs_dropped_sigmoid": {
+        "en": "A σ factor is missing in the per-node derivative (3.7): it is −sign_j·σ(−sign_j·W[points_j]·h), not a constant or the score itself.",
+        "ja": "ノードごとの微分 (3.7) で σ の因子が抜けています。正しくは −sign_j·σ(−sign_j·W[points_j]·h) で、定数やスコアそのものではありません。",
+    },
+    "hs_code_convention": {
+        "en": "The branch convention is flipped: in word2vec.c's convention code 0 means sign +1, so sign_j = 1 − 2·code_j (3.5).",
+        "ja": "分岐の符号の規約が逆です。word2vec.c の規約では符号 0 が +1 に対応し、sign_j = 1 − 2·code_j です (3.5)。",
+    },
+    "hs_missing_node": {
+        "en": "A node of the path is missing: the loss (3.6) sums over every inner node on the root-to-leaf path, so the gradient does too.",
+        "ja": "経路上のノードが抜けています。損失 (3.6) は根から葉までの経路上のすべての内部ノードについての和なので、勾配もそうなります。",
+    },
+    "gauss_missing_variance": {
+        "en": "Only one of the two variances is there: the covariance of μ_i − μ_j is Σ_i + Σ_j, so both enter.",
+        "ja": "二つの分散のうち一方しか入っていません。μ_i − μ_j の共分散は Σ_i + Σ_j なので、両方が入ります。",
+    },
+    "attention_missing_normaliser": {
+        "en": "You used unnormalised scores (exp(S) or S itself) where the attention weights A = softmax(S) belong; the row-wise softmax normaliser is missing.",
+        "ja": "注意の重み A = softmax(S) を使うべきところで正規化されていないスコア（exp(S) または S そのもの）を使っています。行ごとの softmax の正規化が抜けています。",
+    },
+    "attention_scale": {
+        "en": "The scale 1/√d_k is missing or misplaced: the scores are S = Q Kᵀ/√d_k, and that factor also appears when you differentiate S.",
+        "ja": "スケール 1/√d_k が抜けているか、位置が違います。スコアは S = Q Kᵀ/√d_k であり、S を微分するときにもこの係数が現れます。",
+    },
+    "attention_missing_jacobian_term": {
+        "en": "The softmax Jacobian diag(a) − a aᵀ lost its −a aᵀ part: each row of dS needs the row-wise sum Σ_j a_j·dA_j subtracted.",
+        "ja": "softmax のヤコビ行列 diag(a) − a aᵀ の −a aᵀ の部分が抜けています。dS の各行では行ごとの和 Σ_j a_j·dA_j を引く必要があります。",
+    },
+    # ---- where to look, used in "sign" messages
+    "where.softmax": {"en": "ŷ − y (1.4)", "ja": "ŷ − y (1.4)"},
+    "where.sgns": {
+        "en": "each term: ∂J/∂s_o = −σ(−s_o) and ∂J/∂s_k = +σ(s_k) (2.4)",
+        "ja": "各項、∂J/∂s_o = −σ(−s_o) と ∂J/∂s_k = +σ(s_k) (2.4)",
+    },
+    "where.hs": {"en": "g_j = −sign_j·σ(−sign_j·W[points_j]·h) (3.7)", "ja": "g_j = −sign_j·σ(−sign_j·W[points_j]·h) (3.7)"},
+    "where.gauss": {
+        "en": "the derivative of −½ (μ_i − μ_j)ᵀ (Σ_i + Σ_j)⁻¹ (μ_i − μ_j)",
+        "ja": "−½ (μ_i − μ_j)ᵀ (Σ_i + Σ_j)⁻¹ (μ_i − μ_j) の微分",
+    },
+    "where.attention": {"en": "the upstream gradient d_out and the softmax backward step", "ja": "上流の勾配 d_out と softmax の逆伝播"},
+    "where.symbolic": {"en": "your expression", "ja": "式"},
+    # ---- symbolic
+    "sym_not_expression": {
+        "en": "This exercise expects a SymPy expression (or a string SymPy can read) in {expected}; could not read your {type}: {exc_text}.",
+        "ja": "この演習では {expected} を使った SymPy の式（または SymPy が読める文字列）を渡してください。渡された {type} を読めませんでした: {exc_text}。",
+    },
+    "sym_unexpected_symbols": {
+        "en": "Your expression uses {unexpected}, which this exercise does not know; write it with {expected}.",
+        "ja": "式に、この演習では使わない記号 {unexpected} が含まれています。{expected} を使って書いてください。",
+    },
+    "sym_not_finite": {
+        "en": "Your expression is not a finite real number at some admissible values (e.g. {point}); look for a division by zero or a log of a negative number.",
+        "ja": "許される値（例: {point}）で式が有限の実数になりません。ゼロ除算や負の数の対数がないか確認してください。",
+    },
+    "sym_sign": {
+        "en": "Your expression equals −1 × the correct one: check the sign of {where}.",
+        "ja": "式が正解の −1 倍になっています。{where} の符号を確認してください。",
+    },
+    "sym_factor": {
+        "en": "Your expression is {factor} × the correct one: look for a missing or extra constant factor.",
+        "ja": "式が正解の {factor} 倍になっています。定数倍の係数が抜けているか余分でないか確認してください。",
+    },
+    "sym_unknown": {
+        "en": "Your expression is not equivalent to the expected result (they differ at {point}); redo the derivation step by step and let SymPy check each step.",
+        "ja": "式が期待される結果と等価ではありません（{point} で値が異なります）。導出を一歩ずつやり直し、各段階を SymPy で確かめてください。",
+    },
+    "sigmoid_missing_factor": {
+        "en": "One factor is missing: σ′(x) is a product of two factors, σ(x) and one more (write σ = 1/(1 + e^{−x}) and differentiate).",
+        "ja": "因子が一つ足りません。σ′(x) は σ(x) ともう一つの因子の積です（σ = 1/(1 + e^{−x}) と書いて微分してみてください）。",
+    },
+    "sigmoid_sign_inside": {
+        "en": "A sign inside is wrong: σ′(x) is positive everywhere and vanishes for large |x|; check the second factor.",
+        "ja": "内側の符号が違います。σ′(x) は至る所で正で、|x| が大きいと 0 に近づきます。二つ目の因子を確認してください。",
+    },
+    "log_sigmoid_missing_chain": {
+        "en": "The chain rule is incomplete: d/dx log σ(x) = σ′(x)/σ(x); one of the two factors is missing.",
+        "ja": "連鎖律が不完全です。d/dx log σ(x) = σ′(x)/σ(x) であり、二つの因子のどちらかが抜けています。",
+    },
+    "log_sigmoid_sign_inside": {
+        "en": "The argument's sign is wrong: for large positive x, log σ(x) is flat, so its derivative must go to 0 there.",
+        "ja": "引数の符号が違います。x が大きな正の値のとき log σ(x) は平坦なので、その微分は 0 に近づくはずです。",
+    },
+    "jacobian_missing_offdiag": {
+        "en": "The −ŷ_i ŷ_j part is missing: every z_j changes the normaliser, so off-diagonal entries are not zero.",
+        "ja": "−ŷ_i ŷ_j の部分が抜けています。どの z_j も正規化項を変えるので、非対角成分はゼロではありません。",
+    },
+    "jacobian_missing_delta": {
+        "en": "The diagonal term is missing or has no Kronecker delta: only for j = i does z_j appear in the numerator exp(z_i).",
+        "ja": "対角項が抜けているか、クロネッカーのデルタがありません。分子 exp(z_i) に z_j が現れるのは j = i のときだけです。",
+    },
+    "scalar_grad_missing_one": {
+        "en": "The constant part is missing: for J = −log σ(x), ∂J/∂x → 0 as x → +∞ (the pair is already well predicted).",
+        "ja": "定数の部分が抜けています。J = −log σ(x) では x → +∞ のとき ∂J/∂x → 0 となるはずです（そのペアはすでによく予測されています）。",
+    },
+    "scalar_grad_dropped_sigmoid": {
+        "en": "The σ is gone: the result must depend on x through σ(x); differentiate −log σ(x) with the chain rule.",
+        "ja": "σ が消えています。結果は σ(x) を通して x に依存するはずです。連鎖律で −log σ(x) を微分してください。",
+    },
+    "scalar_grad_missing_chain": {
+        "en": "The chain rule stopped halfway: −1/σ(x) must still be multiplied by σ′(x).",
+        "ja": "連鎖律が途中で止まっています。−1/σ(x) にさらに σ′(x) を掛ける必要があります。",
+    },
+    "gauss_missing_normaliser": {
+        "en": "The Gaussian normaliser is missing: the result of the integral is itself a normal density, N(μ_i; μ_j, σ_i² + σ_j²), including its 1/√(2π(…)) factor.",
+        "ja": "ガウス分布の正規化定数が抜けています。この積分の結果はそれ自体が正規分布の密度 N(μ_i; μ_j, σ_i² + σ_j²) であり、係数 1/√(2π(…)) も含みます。",
+    },
+    "gauss_variance_product": {
+        "en": "The variances combine by addition, not multiplication: completing the square leaves a normal density in μ_i − μ_j with variance σ_i² + σ_j².",
+        "ja": "分散は掛け算ではなく足し算で組み合わさります。平方完成すると、μ_i − μ_j についての分散 σ_i² + σ_j² の正規分布の密度が残ります。",
+    },
+    "sgns_missing_shift": {
+        "en": "Almost: that is the PMI, but the k negative samples shift the optimum; look at what k does to the stationarity condition.",
+        "ja": "あと一歩です。それは PMI ですが、k 個の負例によって最適値がずれます。k が停留条件にどう効くかを確認してください。",
+    },
+    "sgns_shift_sign": {
+        "en": "The shift has the wrong sign: more negative samples push the dot product down, not up.",
+        "ja": "シフトの符号が逆です。負例を増やすと内積は上がるのではなく下がります。",
+    },
+    "sgns_missing_D": {
+        "en": "A count is missing in the PMI: probabilities are counts divided by the total D, so D appears in the ratio.",
+        "ja": "PMI の中の頻度が一つ抜けています。確率は頻度を総数 D で割ったものなので、比の中に D が現れます。",
+    },
+}
+
+#: exercise id -> hints of increasing detail, each {"en": ..., "ja": ...}; the last is the clearest.
+HINTS: dict[str, list[dict[str, str]]] = {
+    "softmax_grad_v_c": [
+        {"en": "Write the loss with the logits z = U v_c: J = −z_o + log Σ_w exp(z_w), then use the chain rule through z.",
+         "ja": "ロジット z = U v_c を使って損失を J = −z_o + log Σ_w exp(z_w) と書き、z を経由する連鎖律を使いましょう。"},
+        {"en": "∂J/∂z = ŷ − y (1.4): the softmax minus the one-hot vector of o. Since z = U v_c, ∂z/∂v_c = U.",
+         "ja": "∂J/∂z = ŷ − y (1.4)、つまり softmax から o のワンホットベクトルを引いたものです。z = U v_c なので ∂z/∂v_c = U です。"},
+        {"en": "∂J/∂v_c = Uᵀ (ŷ − y) (1.5): compute ŷ with w2vlib.softmax, subtract 1 at index o (on a copy) and multiply by Uᵀ.",
+         "ja": "∂J/∂v_c = Uᵀ (ŷ − y) (1.5)。w2vlib.softmax で ŷ を計算し、（コピーの）添字 o の成分から 1 を引いて Uᵀ を掛けます。"},
+    ],
+    "softmax_grad_U": [
+        {"en": "Row w of U only enters the loss through z_w = u_w·v_c.",
+         "ja": "U の第 w 行は z_w = u_w·v_c を通してのみ損失に現れます。"},
+        {"en": "∂J/∂u_w = (ŷ_w − y_w) v_c for every word w, not only for o.",
+         "ja": "すべての語 w について ∂J/∂u_w = (ŷ_w − y_w) v_c です（o だけではありません）。"},
+        {"en": "∂J/∂U = (ŷ − y) v_cᵀ (1.6), an outer product of shape (V, d): np.outer(error vector, v_c).",
+         "ja": "∂J/∂U = (ŷ − y) v_cᵀ (1.6)、形状 (V, d) の外積です: np.outer(誤差ベクトル, v_c)。"},
+    ],
+    "neg_sampling_grad_v_c": [
+        {"en": "Differentiate each term of (2.1) separately with the scores s_o = u_o·v_c and s_k = u_k·v_c; use σ′ = σ(1 − σ).",
+         "ja": "スコア s_o = u_o·v_c と s_k = u_k·v_c を使って (2.1) の各項を別々に微分しましょう。σ′ = σ(1 − σ) を使います。"},
+        {"en": "∂J/∂s_o = σ(s_o) − 1 = −σ(−s_o) and ∂J/∂s_k = σ(s_k) (2.4); every entry of neg is its own term, repeats included.",
+         "ja": "∂J/∂s_o = σ(s_o) − 1 = −σ(−s_o)、∂J/∂s_k = σ(s_k) (2.4) です。neg の各要素は重複も含めてそれぞれ独立した項です。"},
+        {"en": "∂J/∂v_c = −σ(−s_o) u_o + Σ_k σ(s_k) u_k (2.5); with s = U[neg] @ v_c the sum is σ(s) @ U[neg].",
+         "ja": "∂J/∂v_c = −σ(−s_o) u_o + Σ_k σ(s_k) u_k (2.5)。s = U[neg] @ v_c とすると、和は σ(s) @ U[neg] です。"},
+    ],
+    "neg_sampling_grad_U": [
+        {"en": "Only the rows o and neg of U appear in the loss (2.1); all other rows of the gradient are zero.",
+         "ja": "損失 (2.1) に現れるのは U の第 o 行と neg の行だけです。勾配のその他の行はゼロです。"},
+        {"en": "Row o gets −σ(−s_o) v_c and row neg_k gets σ(s_k) v_c (2.6); a word drawn twice gets two contributions, and o may be among the negatives.",
+         "ja": "第 o 行には −σ(−s_o) v_c、第 neg_k 行には σ(s_k) v_c が入ります (2.6)。二回引かれた語には二回分が加わり、o が負例に含まれることもあります。"},
+        {"en": "Start from np.zeros_like(U), add the row for o, and accumulate the negative rows with np.add.at(G, neg, np.outer(σ(s), v_c)).",
+         "ja": "np.zeros_like(U) から始め、o の行を加え、負例の行は np.add.at(G, neg, np.outer(σ(s), v_c)) で累積します。"},
+    ],
+    "cbow_softmax_grad_V_in": [
+        {"en": "CBOW is skip-gram with v_c replaced by the context mean h (3.1); start from ∂J/∂h.",
+         "ja": "CBOW はスキップグラムの v_c を文脈ベクトルの平均 h (3.1) に置き換えたものです。∂J/∂h から始めましょう。"},
+        {"en": "∂J/∂h = Uᵀ(ŷ − y) with ŷ = softmax(U h); each context occurrence contributed 1/2m of h.",
+         "ja": "ŷ = softmax(U h) として ∂J/∂h = Uᵀ(ŷ − y) です。文脈語の各出現は h に 1/2m ずつ寄与しています。"},
+        {"en": "∂J/∂V_in[w] = (n_w/2m) ∂J/∂h (3.2): add ∂J/∂h / len(context) once per occurrence, e.g. with np.add.at; other rows stay zero.",
+         "ja": "∂J/∂V_in[w] = (n_w/2m) ∂J/∂h (3.2)。出現ごとに ∂J/∂h / len(context) を加えます（例: np.add.at）。その他の行はゼロのままです。"},
+    ],
+    "hs_grad_h": [
+        {"en": "The loss (3.6) is a sum of −log σ(sign_j · W[points_j]·h) over the path, with sign_j = 1 − 2·code_j.",
+         "ja": "損失 (3.6) は経路上の −log σ(sign_j · W[points_j]·h) の和で、sign_j = 1 − 2·code_j です。"},
+        {"en": "Per node, d/dx[−log σ(x)] = −σ(−x); with x = sign_j·s_j the chain rule adds a factor sign_j (3.7).",
+         "ja": "ノードごとに d/dx[−log σ(x)] = −σ(−x) です。x = sign_j·s_j なので連鎖律で係数 sign_j が掛かります (3.7)。"},
+        {"en": "g_j = −sign_j·σ(−sign_j·W[points_j]·h) and ∂J/∂h = Σ_j g_j W[points_j] (3.8), i.e. g @ W[points].",
+         "ja": "g_j = −sign_j·σ(−sign_j·W[points_j]·h)、∂J/∂h = Σ_j g_j W[points_j] (3.8)、すなわち g @ W[points] です。"},
+    ],
+    "log_expected_likelihood_grad_mu_i": [
+        {"en": "Write log N(0; μ_i − μ_j, Σ) with Σ = diag(var_i + var_j): only the quadratic form depends on μ_i.",
+         "ja": "Σ = diag(var_i + var_j) として log N(0; μ_i − μ_j, Σ) を書きましょう。μ_i に依存するのは二次形式だけです。"},
+        {"en": "The quadratic form is −½ (μ_i − μ_j)ᵀ Σ⁻¹ (μ_i − μ_j); its gradient in μ_i is linear in μ_i − μ_j.",
+         "ja": "二次形式は −½ (μ_i − μ_j)ᵀ Σ⁻¹ (μ_i − μ_j) です。その μ_i についての勾配は μ_i − μ_j の一次式です。"},
+        {"en": "With a diagonal Σ the gradient is −(μ_i − μ_j) / (var_i + var_j), elementwise.",
+         "ja": "Σ が対角なので、勾配は要素ごとに −(μ_i − μ_j) / (var_i + var_j) です。"},
+    ],
+    "attention_grad_V": [
+        {"en": "out = A V with A = softmax(Q Kᵀ/√d_k) row-wise; A does not depend on V.",
+         "ja": "out = A V、A = softmax(Q Kᵀ/√d_k)（行ごと）です。A は V に依存しません。"},
+        {"en": "For out = A V, the gradient with respect to V is a product of Aᵀ and the upstream gradient.",
+         "ja": "out = A V のとき、V についての勾配は Aᵀ と上流の勾配の積です。"},
+        {"en": "dV = Aᵀ d_out, shape (n_k, d_v); compute A with w2vlib.softmax(S, axis=1).",
+         "ja": "dV = Aᵀ d_out（形状 (n_k, d_v)）。A は w2vlib.softmax(S, axis=1) で計算します。"},
+    ],
+    "attention_grad_Q": [
+        {"en": "Go backwards: out = A V, A = softmax(S) row-wise, S = Q Kᵀ/√d_k. Find dA, then dS, then dQ.",
+         "ja": "逆向きにたどりましょう: out = A V、A = softmax(S)（行ごと）、S = Q Kᵀ/√d_k。dA、dS、dQ の順に求めます。"},
+        {"en": "dA = d_out Vᵀ; each row goes through the softmax Jacobian diag(a) − a aᵀ.",
+         "ja": "dA = d_out Vᵀ。各行は softmax のヤコビ行列 diag(a) − a aᵀ を通ります。"},
+        {"en": "dS = A ⊙ (dA − rowsum(dA ⊙ A)) and dQ = dS K / √d_k.",
+         "ja": "dS = A ⊙ (dA − rowsum(dA ⊙ A))、dQ = dS K / √d_k です。"},
+    ],
+}
+
+
+def _msg(key, lang, **fields):
+    """The message ``key`` in ``lang`` with its placeholders filled."""
+    text = MESSAGES[key][lang]
+    return text.format(**fields) if fields else text
+
+
+def _lang(lang):
+    """(language, note): never raises; an unknown language falls back to English with a note."""
+    try:
+        return i18n.resolve_language(lang), ""
+    except Exception:  # bad argument or bad W2VLIB_LANG / marker file
+        given = repr(lang) if lang is not None else "$" + i18n.LANG_ENV
+        return "en", " " + _msg("lang_fallback", "en", given=given)
+
+
+# =============================================================================== numeric cases
+@dataclass
+class _Case:
+    args: tuple
+    dup: bool = False  # has repeated indices (duplicate negatives, o in neg, repeated context words)
+
+
+def _copy_args(args):
+    """Fresh copies for the learner: float64 arrays stay float64, ints stay Python ints."""
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+
+
+def _skipgram_cases():
+    cases = []
+    for seed, (V, d) in enumerate([(7, 3), (5, 4), (9, 2), (6, 5), (8, 3)]):
+        r = np.random.default_rng(4100 + seed)
+        U = r.normal(0.0, 0.7, (V, d))
+        v_c = r.normal(0.0, 1.0, d)
+        cases.append(_Case((v_c, int(r.integers(V)), U)))
+    return cases
+
+
+def _sgns_cases():
+    """Distinct negatives, repeated negatives, o among the negatives, and both."""
+    specs = [  # (V, d, o, neg, dup)
+        (8, 3, 2, [0, 5, 6, 3], False),
+        (7, 4, 6, [1, 2, 4], False),
+        (9, 3, 1, [4, 7, 4, 0, 4], True),
+        (8, 2, 3, [5, 3, 0, 6], True),
+        (10, 5, 7, [7, 2, 9, 2, 7, 1], True),
+        (6, 3, 0, [2, 2], True),
+    ]
+    cases = []
+    for seed, (V, d, o, neg, dup) in enumerate(specs):
+        r = np.random.default_rng(4200 + seed)
+        U = r.normal(0.0, 0.8, (V, d))
+        v_c = r.normal(0.0, 1.0, d)
+        cases.append(_Case((v_c, o, np.array(neg, dtype=np.int64), U), dup))
+    return cases
+
+
+def _cbow_cases():
+    """Windows 2m = 2, 4, 6; distinct context words and repeated ones."""
+    specs = [  # (V, d, context, c, dup)
+        (8, 3, [1, 4, 6, 2], 0, False),
+        (7, 4, [3, 5], 2, False),
+        (9, 2, [0, 8, 7, 5, 2, 4], 3, False),
+        (8, 3, [2, 5, 2, 6], 1, True),
+        (10, 4, [4, 4, 9, 1, 4, 3], 7, True),
+        (6, 5, [1, 1], 2, True),
+    ]
+    cases = []
+    for seed, (V, d, context, c, dup) in enumerate(specs):
+        r = np.random.default_rng(4300 + seed)
+        V_in = r.normal(0.0, 0.8, (V, d))
+        U = r.normal(0.0, 0.8, (V, d))
+        cases.append(_Case((np.array(context, dtype=np.int64), c, V_in, U), dup))
+    return cases
+
+
+def _hs_cases():
+    """Real Huffman paths (w2vlib.huffman_codes) with both branch bits on them."""
+    from .hierarchical import huffman_codes
+
+    cases = []
+    for seed, (V, d) in enumerate([(9, 3), (12, 4), (7, 2), (16, 3), (10, 5)]):
+        r = np.random.default_rng(4400 + seed)
+        counts = np.sort(r.integers(1, 200, V))[::-1]
+        paths = huffman_codes(counts)
+        mixed = [w for w, (p, c) in enumerate(paths) if len(p) >= 2 and 0 < c.sum() < len(c)]
+        w = mixed[int(r.integers(len(mixed)))] if mixed else int(np.argmax([len(p) for p, _ in paths]))
+        points, codes = paths[w]
+        W = r.normal(0.0, 0.8, (V - 1, d))
+        h = r.normal(0.0, 1.0, d)
+        cases.append(_Case((h, points.astype(np.int64), codes.astype(np.int64), W)))
+    return cases
+
+
+def _gauss_cases():
+    cases = []
+    for seed, d in enumerate([3, 4, 2, 5]):
+        r = np.random.default_rng(4500 + seed)
+        cases.append(_Case((r.normal(0, 1, d), r.uniform(0.3, 2.0, d), r.normal(0, 1, d), r.uniform(0.3, 2.0, d))))
+    return cases
+
+
+def _attention_cases():
+    """(n_q, n_k, d_k, d_v) all different, so every transpose changes the shape."""
+    cases = []
+    for seed, (n_q, n_k, d_k, d_v) in enumerate([(2, 3, 4, 5), (3, 5, 2, 4), (4, 2, 3, 6), (5, 4, 6, 3)]):
+        r = np.random.default_rng(4600 + seed)
+        cases.append(_Case((r.normal(0, 1, (n_q, d_k)), r.normal(0, 1, (n_k, d_k)),
+                            r.normal(0, 1, (n_k, d_v)), r.normal(0, 1, (n_q, d_v)))))
+    return cases
+
+
+# =============================================================================== references
+def _softmax_parts(h, o, U):
+    z = U @ h
+    y = np.zeros(U.shape[0])
+    y[o] = 1.0
+    return z, softmax(z), y
+
+
+def _ref_softmax_v_c(v_c, o, U):
+    from .naive_softmax import softmax_loss_and_grads
+
+    return softmax_loss_and_grads(v_c, o, U)[1]
+
+
+def _ref_softmax_U(v_c, o, U):
+    from .naive_softmax import softmax_loss_and_grads
+
+    return softmax_loss_and_grads(v_c, o, U)[2]
+
+
+def _ref_sgns_v_c(v_c, o, neg, U):
+    from .negative_sampling import neg_sampling_loss_and_grads
+
+    return neg_sampling_loss_and_grads(v_c, o, neg, U)[1]
+
+
+def _ref_sgns_U(v_c, o, neg, U):
+    from .negative_sampling import neg_sampling_loss_and_grads
+
+    return neg_sampling_loss_and_grads(v_c, o, neg, U)[2]
+
+
+def _ref_cbow(context, c, V_in, U):
+    from .cbow import cbow_softmax_loss_and_grads
+
+    return cbow_softmax_loss_and_grads(context, c, V_in, U)[1]
+
+
+def _ref_hs(h, points, codes, W):
+    from .hierarchical import hs_loss_and_grads
+
+    return hs_loss_and_grads(h, points, codes, W)[1]
+
+
+def _ref_gauss(mu_i, var_i, mu_j, var_j):
+    """w2vlib.gaussian's gradient; the closed form −(μ_i − μ_j)/(var_i + var_j) if that module is absent."""
+    try:
+        from .gaussian import log_expected_likelihood
+    except ImportError:
+        return -(mu_i - mu_j) / (var_i + var_j)
+    return np.asarray(log_expected_likelihood(mu_i, var_i, mu_j, var_j)[1][0], dtype=np.float64)
+
+
+def _ref_attention(Q, K, V, d_out):
+    """w2vlib.attention's (dQ, dK, dV); the textbook backward pass if that module is absent."""
+    try:
+        from .attention import attention_grads
+    except ImportError:
+        S, A, dA = _attention_forward_parts(Q, K, V, d_out)
+        dS = _softmax_backward(A, dA) / math.sqrt(Q.shape[1])
+        return dS @ K, dS.T @ Q, A.T @ d_out
+    return attention_grads(Q, K, V, d_out)
+
+
+# =============================================================================== wrong variants
+# Each builder returns a list of (mistake, message_key, array) for one input.
+def _var_softmax(which):
+    def build(v_c, o, U):
+        z, y_hat, y = _softmax_parts(v_c, o, U)
+        deltas = [
+            ("missing_normaliser", "softmax_missing_normaliser", np.exp(z) - y),
+            ("missing_normaliser", "softmax_missing_normaliser", np.exp(z - z.max()) - y),
+            ("missing_term", "softmax_missing_y", y_hat),
+            ("missing_term", "softmax_missing_y_hat", -y),
+        ]
+        if which == "v_c":
+            return [(m, k, U.T @ delta) for m, k, delta in deltas]
+        return [(m, k, np.outer(delta, v_c)) for m, k, delta in deltas]
+
+    return build
+
+
+def _sgns_coefficients(v_c, o, neg, U):
+    """(label, key, g_o, g_neg) for the correct and the wrong per-score derivatives."""
+    s_o = float(U[o] @ v_c)
+    s_k = U[neg] @ v_c
+    right_o, right_k = -sigmoid(-s_o), np.atleast_1d(sigmoid(s_k))
+    dropped_o = [-1.0, s_o - 1.0, s_o]  # σ replaced by 1 / by the score
+    dropped_k = [np.ones_like(s_k), s_k, 1.0 + s_k]
+    out = []
+    for go in [right_o] + dropped_o:
+        for gk in [right_k] + dropped_k:
+            if go is right_o and gk is right_k:
+                continue
+            out.append(("dropped_sigmoid", "sgns_dropped_sigmoid", go, gk))
+    out.append(("sign", "sgns_sign_inside", -sigmoid(s_o), np.atleast_1d(sigmoid(-s_k))))
+    out.append(("sign", "sgns_sign_inside", -sigmoid(s_o), right_k))
+    out.append(("sign", "sgns_sign_inside", right_o, np.atleast_1d(sigmoid(-s_k))))
+    out.append(("missing_term", "sgns_only_positive", right_o, np.zeros_like(s_k)))
+    out.append(("missing_term", "sgns_only_negative", 0.0, right_k))
+    return out, right_o, right_k
+
+
+def _scatter(V, d, rows, values, mode="add_at"):
+    G = np.zeros((V, d))
+    if mode == "add_at":
+        np.add.at(G, rows, values)
+    elif mode == "fancy":
+        G[rows] += values
+    elif mode == "assign":
+        G[rows] = values
+    return G
+
+
+def _var_sgns(which):
+    def build(v_c, o, neg, U):
+        V, d = U.shape
+        coeffs, right_o, right_k = _sgns_coefficients(v_c, o, neg, U)
+        out = []
+        for m, key, go, gk in coeffs:
+            if which == "v_c":
+                out.append((m, key, go * U[o] + gk @ U[neg]))
+            else:
+                G = _scatter(V, d, neg, np.outer(gk, v_c))
+                G[o] += go * v_c
+                out.append((m, key, G))
+        if which == "v_c":
+            uniq = np.unique(neg)
+            out.append(("duplicates_once", "duplicates_once",
+                        right_o * U[o] + sigmoid(U[uniq] @ v_c) @ U[uniq]))
+        else:
+            rows = np.concatenate(([o], neg))
+            coef = np.concatenate(([right_o], right_k))
+            for mode in ("fancy", "assign"):
+                out.append(("duplicates_once", "duplicates_once", _scatter(V, d, rows, np.outer(coef, v_c), mode)))
+            G = np.zeros((V, d))
+            G[o] += right_o * v_c
+            G[neg] += np.outer(right_k, v_c)
+            out.append(("duplicates_once", "duplicates_once", G))
+            G = np.zeros((V, d))
+            G[o] = right_o * v_c
+            G[neg] = np.outer(right_k, v_c)
+            out.append(("duplicates_once", "duplicates_once", G))
+        return out
+
+    return build
+
+
+def _var_cbow(context, c, V_in, U):
+    V, d = V_in.shape
+    n = len(context)
+    h = V_in[context].mean(axis=0)
+    z, y_hat, y = _softmax_parts(h, c, U)
+    grad_h = U.T @ (y_hat - y)
+    n_unique = len(np.unique(context))
+    out = []
+    for scale in (1.0, 2.0 / n, 1.0 / n ** 2, 1.0 / n_unique, 2.0 / n ** 2, 1.0 / (n + 1)):
+        out.append(("cbow_scale", "cbow_scale", _scatter(V, d, context, np.tile(scale * grad_h, (n, 1)))))
+    for mode in ("fancy", "assign"):
+        out.append(("duplicates_once", "cbow_duplicates_once",
+                    _scatter(V, d, context, np.tile(grad_h / n, (n, 1)), mode)))
+    for m, key, delta in [
+        ("missing_normaliser", "cbow_missing_normaliser", np.exp(z) - y),
+        ("missing_normaliser", "cbow_missing_normaliser", np.exp(z - z.max()) - y),
+        ("missing_term", "softmax_missing_y", y_hat),
+        ("missing_term", "softmax_missing_y_hat", -y),
+    ]:
+        out.append((m, key, _scatter(V, d, context, np.tile(U.T @ delta / n, (n, 1)))))
+    return out
+
+
+def _var_hs(h, points, codes, W):
+    sign = 1.0 - 2.0 * codes
+    s = W[points] @ h
+    Wp = W[points]
+    right = -sign * sigmoid(-sign * s)
+    out = []
+    for g in (-sign, s - (1.0 - codes), -(1.0 - codes), s, s - sign, sign * (sign * s - 1.0), -sign * (1.0 - sign * s)):
+        out.append(("dropped_sigmoid", "hs_dropped_sigmoid", g @ Wp))
+    out.append(("sign", "hs_code_convention", (sign * sigmoid(sign * s)) @ Wp))
+    out.append(("sign", "hs_code_convention", (-sign * sigmoid(sign * s)) @ Wp))
+    out.append(("sign", "hs_code_convention", (sign * sigmoid(-sign * s)) * np.where(codes == 1, -1.0, 1.0) @ Wp))
+    for keep in (slice(1, None), slice(None, -1), slice(0, 1), slice(-1, None)):
+        out.append(("missing_term", "hs_missing_node", right[keep] @ Wp[keep]))
+    return out
+
+
+def _var_gauss(mu_i, var_i, mu_j, var_j):
+    delta = mu_i - mu_j
+    return [
+        ("missing_term", "gauss_missing_variance", -delta / var_i),
+        ("missing_term", "gauss_missing_variance", -delta / var_j),
+    ]
+
+
+def _attention_forward_parts(Q, K, V, d_out, scale=True):
+    d_k = Q.shape[1]
+    S = Q @ K.T / (math.sqrt(d_k) if scale else 1.0)
+    return S, softmax(S, axis=1), d_out @ V.T
+
+
+def _softmax_backward(A, dA):
+    return A * (dA - np.sum(dA * A, axis=1, keepdims=True))
+
+
+def _var_attention(which):
+    def build(Q, K, V, d_out):
+        d_k = Q.shape[1]
+        r = math.sqrt(d_k)
+        S, A, dA = _attention_forward_parts(Q, K, V, d_out)
+        E, E_shift = np.exp(S), np.exp(S - S.max(axis=1, keepdims=True))
+        S1, A1, _ = _attention_forward_parts(Q, K, V, d_out, scale=False)
+        out = []
+        if which == "V":
+            for P in (E, E_shift, S):
+                out.append(("missing_normaliser", "attention_missing_normaliser", P.T @ d_out))
+            out.append(("off_by_factor", "attention_scale", A1.T @ d_out))
+            return out
+        for P in (E, E_shift):
+            out.append(("missing_normaliser", "attention_missing_normaliser", _softmax_backward(P, dA) @ K / r))
+            out.append(("missing_normaliser", "attention_missing_normaliser", (P * dA) @ K / r))
+        out.append(("missing_normaliser", "attention_missing_normaliser", dA @ K / r))
+        out.append(("missing_normaliser", "attention_missing_normaliser", dA @ K))
+        out.append(("missing_term", "attention_missing_jacobian_term", (A * dA) @ K / r))
+        out.append(("off_by_factor", "attention_scale", _softmax_backward(A1, dA) @ K))
+        out.append(("off_by_factor", "attention_scale", _softmax_backward(A1, dA) @ K / r))
+        out.append(("off_by_factor", "attention_scale", _softmax_backward(A, dA) @ K))
+        out.append(("off_by_factor", "attention_scale", _softmax_backward(A, dA) @ K / d_k))
+        return out
+
+    return build
+
+
+# =============================================================================== registry
+@dataclass
+class _Numeric:
+    id: str
+    args: tuple            # argument names, for messages
+    quantity: dict         # {"en": ..., "ja": ...} what the function returns
+    shape: Callable        # args -> expected shape (tuple)
+    shape_text: str        # e.g. "(V, d)"
+    reference: Callable
+    variants: Callable
+    cases: Callable
+    where: str             # MESSAGES key used in "sign" messages
+    scale_mistake: str = "off_by_factor"  # what a positive constant factor is called
+    notebook: str = ""
+    kind: str = "numeric"
+
+    @property
+    def signature(self):
+        return f"f({', '.join(self.args)})"
+
+
+def _q(en, ja):
+    return {"en": en, "ja": ja}
+
+
+NUMERIC = {
+    "softmax_grad_v_c": _Numeric(
+        "softmax_grad_v_c", ("v_c", "o", "U"), _q("∂J/∂v_c (1.5)", "∂J/∂v_c (1.5)"),
+        lambda v_c, o, U: v_c.shape, "(d,)", _ref_softmax_v_c, _var_softmax("v_c"), _skipgram_cases,
+        "where.softmax", notebook="01"),
+    "softmax_grad_U": _Numeric(
+        "softmax_grad_U", ("v_c", "o", "U"), _q("∂J/∂U (1.6)", "∂J/∂U (1.6)"),
+        lambda v_c, o, U: U.shape, "(V, d)", _ref_softmax_U, _var_softmax("U"), _skipgram_cases,
+        "where.softmax", notebook="01"),
+    "neg_sampling_grad_v_c": _Numeric(
+        "neg_sampling_grad_v_c", ("v_c", "o", "neg", "U"), _q("∂J/∂v_c (2.5)", "∂J/∂v_c (2.5)"),
+        lambda v_c, o, neg, U: v_c.shape, "(d,)", _ref_sgns_v_c, _var_sgns("v_c"), _sgns_cases,
+        "where.sgns", notebook="02"),
+    "neg_sampling_grad_U": _Numeric(
+        "neg_sampling_grad_U", ("v_c", "o", "neg", "U"), _q("∂J/∂U (2.6)", "∂J/∂U (2.6)"),
+        lambda v_c, o, neg, U: U.shape, "(V, d)", _ref_sgns_U, _var_sgns("U"), _sgns_cases,
+        "where.sgns", notebook="02"),
+    "cbow_softmax_grad_V_in": _Numeric(
+        "cbow_softmax_grad_V_in", ("context", "c", "V_in", "U"), _q("∂J/∂V_in (3.2)", "∂J/∂V_in (3.2)"),
+        lambda context, c, V_in, U: V_in.shape, "(V, d)", _ref_cbow, _var_cbow, _cbow_cases,
+        "where.softmax", scale_mistake="cbow_scale", notebook="03"),
+    "hs_grad_h": _Numeric(
+        "hs_grad_h", ("h", "points", "codes", "W"), _q("∂J/∂h (3.8)", "∂J/∂h (3.8)"),
+        lambda h, points, codes, W: h.shape, "(d,)", _ref_hs, _var_hs, _hs_cases,
+        "where.hs", notebook="03"),
+    "log_expected_likelihood_grad_mu_i": _Numeric(
+        "log_expected_likelihood_grad_mu_i", ("mu_i", "var_i", "mu_j", "var_j"),
+        _q("∂/∂μ_i log N(0; μ_i − μ_j, Σ_i + Σ_j)", "∂/∂μ_i log N(0; μ_i − μ_j, Σ_i + Σ_j)"),
+        lambda mu_i, var_i, mu_j, var_j: mu_i.shape, "(d,)", _ref_gauss, _var_gauss, _gauss_cases,
+        "where.gauss", notebook="07"),
+    "attention_grad_V": _Numeric(
+        "attention_grad_V", ("Q", "K", "V", "d_out"), _q("dV = ∂L/∂V", "dV = ∂L/∂V"),
+        lambda Q, K, V, d_out: V.shape, "(n_k, d_v)", lambda *a: _ref_attention(*a)[2], _var_attention("V"),
+        _attention_cases, "where.attention", notebook="08"),
+    "attention_grad_Q": _Numeric(
+        "attention_grad_Q", ("Q", "K", "V", "d_out"), _q("dQ = ∂L/∂Q", "dQ = ∂L/∂Q"),
+        lambda Q, K, V, d_out: Q.shape, "(n_q, d_k)", lambda *a: _ref_attention(*a)[0], _var_attention("Q"),
+        _attention_cases, "where.attention", notebook="08"),
+}
+
+
+# =============================================================================== numeric checking
+def _describe_shapes(args, names):
+    parts = []
+    for n, a in zip(names, args):
+        parts.append(f"{n}.shape={a.shape}" if isinstance(a, np.ndarray) else f"{n}={a!r}")
+    return ", ".join(parts)
+
+
+def _to_array(value):
+    """(array, None) or (None, (message_key, fields))."""
+    if value is None:
+        return None, ("returned_none", {})
+    if isinstance(value, tuple) and len(value) > 1:
+        return None, ("returned_tuple", {"n": len(value)})
+    try:
+        arr = np.asarray(value)
+        if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+            raise TypeError
+        if np.iscomplexobj(arr):
+            if np.any(np.abs(arr.imag) > 0):
+                raise TypeError
+            arr = arr.real
+        return arr.astype(np.float64), None
+    except Exception:
+        return None, ("not_array", {"type": type(value).__name__})
+
+
+def _close(a, b, rtol=1e-6):
+    return a.shape == b.shape and np.linalg.norm(a - b) <= rtol * np.linalg.norm(b) + 1e-12
+
+
+def _ratio(answers, refs):
+    """Least-squares α with answers ≈ α·refs, or None when they are not proportional."""
+    num = sum(float(np.vdot(a, r)) for a, r in zip(answers, refs))
+    den = sum(float(np.vdot(r, r)) for r in refs)
+    if den == 0.0:
+        return None
+    alpha = num / den
+    if abs(alpha) < 1e-9:
+        return None
+    resid = math.sqrt(sum(float(np.sum((a - alpha * r) ** 2)) for a, r in zip(answers, refs)))
+    return alpha if resid <= 1e-6 * abs(alpha) * math.sqrt(den) else None
+
+
+def _fmt(x):
+    return f"{x:.4g}"
+
+
+def _diagnose_values(ex, answers, refs, variants, lang):
+    """Variants first, then proportionality (global, then per input). (mistake, message) or None."""
+    for i, (mistake, key, _) in enumerate(variants[0]):
+        if all(_close(a, var[i][2]) for a, var in zip(answers, variants)):
+            if mistake == "sign":
+                return mistake, _msg(key, lang)
+            return mistake, _msg(key, lang)
+    where = _msg(ex.where, lang)
+    alpha = _ratio(answers, refs)
+    if alpha is not None:
+        if alpha < 0:
+            if abs(alpha + 1) < 1e-6:
+                return "sign", _msg("sign", lang, where=where)
+            return "sign", _msg("sign_factor", lang, factor=_fmt(alpha), where=where)
+        if ex.scale_mistake == "cbow_scale":
+            return "cbow_scale", _msg("cbow_scale", lang)
+        return "off_by_factor", _msg("off_by_factor", lang, factor=_fmt(alpha))
+    alphas = [_ratio([a], [r]) for a, r in zip(answers, refs)]
+    if all(al is not None for al in alphas):
+        if all(al > 0 for al in alphas):
+            if ex.scale_mistake == "cbow_scale":
+                return "cbow_scale", _msg("cbow_scale", lang)
+            return "off_by_factor", _msg("off_by_factor_varying", lang, factors=", ".join(_fmt(al) for al in alphas))
+        if all(al < 0 for al in alphas):
+            return "sign", _msg("sign_factor", lang, factor=", ".join(_fmt(al) for al in alphas), where=where)
+    return None
+
+
+def _check_numeric(ex, answer, lang):
+    quantity = ex.quantity[lang]
+    if not callable(answer):
+        return Feedback(False, "error", _msg("not_callable", lang, signature=ex.signature,
+                                             quantity=quantity, type=type(answer).__name__))
+    cases = ex.cases()
+    refs, answers, mutated = [], [], None
+    for case in cases:
+        ref = np.asarray(ex.reference(*_copy_args(case.args)), dtype=np.float64)
+        refs.append(ref)
+        call_args = _copy_args(case.args)
+        try:
+            value = answer(*call_args)
+        except Exception as exc:  # the learner's function failed: report it, never raise
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else "(no message)"
+            return Feedback(False, "error", _msg("error", lang, exc_type=type(exc).__name__, exc_text=text,
+                                                 shapes=_describe_shapes(case.args, ex.args)))
+        for name, before, after in zip(ex.args, case.args, call_args):
+            if isinstance(before, np.ndarray) and mutated is None:
+                try:
+                    same = np.array_equal(before, after)
+                except Exception:
+                    same = False
+                if not same:
+                    mutated = name
+        arr, problem = _to_array(value)
+        if problem is not None:
+            key, fields = problem
+            return Feedback(False, "unknown", _msg(key, lang, quantity=quantity, expected=ex.shape_text, **fields))
+        answers.append(arr)
+
+    # shapes
+    for arr, ref in zip(answers, refs):
+        if arr.shape != ref.shape:
+            if arr.ndim == 2 and arr.shape == ref.shape[::-1]:
+                return Feedback(False, "transpose", _msg("transposed", lang, shape=arr.shape, expected=ref.shape))
+            return Feedback(False, "transpose", _msg("wrong_shape", lang, shape=arr.shape, expected=ref.shape,
+                                                     quantity=quantity))
+    if not all(np.all(np.isfinite(a)) for a in answers):
+        return Feedback(False, "not_finite", _msg("not_finite", lang))
+
+    if all(_close(a, r) for a, r in zip(answers, refs)):
+        if mutated is not None:
+            return Feedback(True, None, _msg("correct_mutated", lang, arg=mutated))
+        return Feedback(True, None, _msg("correct", lang, n=len(cases)))
+
+    # a transposed answer that happens to have the right (square) shape
+    if all(a.ndim == 2 and a.shape[0] == a.shape[1] for a in answers) and all(
+            _close(a, r.T) for a, r in zip(answers, refs)):
+        return Feedback(False, "transpose", _msg("transposed", lang, shape=answers[0].shape, expected=refs[0].shape))
+
+    variants = [ex.variants(*_copy_args(c.args)) for c in cases]
+    found = _diagnose_values(ex, answers, refs, variants, lang)
+    if found:
+        return Feedback(False, *found)
+
+    # right on every input without repeated indices, wrong with them
+    plain = [i for i, c in enumerate(cases) if not c.dup]
+    if len(plain) < len(cases) and all(_close(answers[i], refs[i]) for i in plain):
+        key = "cbow_duplicates_once" if ex.id.startswith("cbow") else "duplicates_once"
+        return Feedback(False, "duplicates_once", _msg(key, lang))
+    # two mistakes at once (e.g. a dropped σ plus duplicates): name the one seen without repeats
+    if len(plain) < len(cases):
+        found = _diagnose_values(ex, [answers[i] for i in plain], [refs[i] for i in plain],
+                                 [variants[i] for i in plain], lang)
+        if found:
+            return Feedback(False, *found)
+    if all(not np.any(a) for a in answers):
+        return Feedback(False, "unknown", _msg("all_zero", lang))
+    return Feedback(False, "unknown", _msg("unknown", lang))
+
+
+# =============================================================================== public API
+def _all_ids():
+    return list(NUMERIC) + list(SYMBOLIC)
+
+
+def check(exercise_id, answer, lang=None) -> Feedback:
+    """Check a learner's answer and diagnose the mistake.
+
+    Parameters
+    ----------
+    exercise_id : str
+        One of :data:`EXERCISE_IDS`.
+    answer : callable or sympy expression
+        For a numeric exercise, a function with the reference's arguments
+        returning the asked gradient; for a symbolic one, a SymPy expression
+        (or a string) in the exercise's symbols.
+    lang : {"en", "ja"}, optional
+        Language of the message; ``None`` follows :func:`w2vlib.i18n.resolve_language`.
+
+    Returns
+    -------
+    Feedback
+        ``correct``, ``mistake`` (``None`` or one of :data:`MISTAKES`) and ``message``.
+        Never raises on learner input.
+    """
+    lang, note = _lang(lang)
+    try:
+        if isinstance(exercise_id, str) and exercise_id in NUMERIC:
+            fb = _check_numeric(NUMERIC[exercise_id], answer, lang)
+        elif isinstance(exercise_id, str) and exercise_id in SYMBOLIC:
+            fb = _check_symbolic(SYMBOLIC[exercise_id], answer, lang)
+        else:
+            return Feedback(False, "unknown", _msg("unknown_id", lang, given=repr(exercise_id),
+                                                   ids=", ".join(_all_ids())) + note)
+    except Exception as exc:  # pragma: no cover - last line of defence: never raise on learner input
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else "(no message)"
+        fb = Feedback(False, "error", _msg("error", lang, exc_type=type(exc).__name__, exc_text=text, shapes="-"))
+    if note:
+        fb.message += note
+    return fb
+
+
+def hint(exercise_id, level=1, lang=None) -> str:
+    """Hint number ``level`` (1, 2, …: increasing detail) for an exercise.
+
+    A level past the last one returns the last (most explicit) hint; a level
+    below 1 returns the first. An unknown id returns a message listing the
+    valid ids. Never raises on learner input.
+    """
+    lang, note = _lang(lang)
+    if not (isinstance(exercise_id, str) and exercise_id in HINTS):
+        return _msg("unknown_id", lang, given=repr(exercise_id), ids=", ".join(_all_ids())) + note
+    hints = HINTS[exercise_id]
+    try:
+        n = int(level)
+    except Exception:
+        return _msg("hint_no_level", lang, given=repr(level)) + " " + hints[0][lang] + note
+    n = min(max(n, 1), len(hints))
+    return hints[n - 1][lang] + note
+
+
+SYMBOLIC: dict = {}
+
+
+def _check_symbolic(ex, answer, lang):  # replaced below
+    raise NotImplementedError
+
+
+#: exercise id -> {"kind": "numeric" | "symbolic", "notebook": "NN", "signature"/"symbols": ...}
+EXERCISES: dict[str, dict] = {
+    **{k: {"kind": "numeric", "notebook": ex.notebook, "signature": ex.signature, "returns": ex.shape_text}
+       for k, ex in NUMERIC.items()},
+    **{k: {"kind": "symbolic", "notebook": ex.notebook, "symbols": list(ex.symbols)} for k, ex in SYMBOLIC.items()},
+}
+#: all exercise ids, numeric first
+EXERCISE_IDS: list[str] = list(EXERCISES)
+NUMERIC_IDS: list[str] = list(NUMERIC)
+SYMBOLIC_IDS: list[str] = list(SYMBOLIC)

@@ -171,6 +171,16 @@ LABELS: dict[str, dict[str, str]] = {
     "mean_sgns_loss_per_pair": {"en": "mean SGNS loss per pair (2.1)", "ja": "1 ペアあたりの平均 SGNS 損失 (2.1)"},
     "pc_variance": {"en": "PC{k} ({share:.0%} of variance)", "ja": "第 {k} 主成分（分散の {share:.0%}）"},
     "seed_n": {"en": "seed {n}", "ja": "シード {n}"},
+    # notebook 08 (scaled dot-product attention: why 1/√d_k)
+    "key_dimension": {"en": "key dimension d_k", "ja": "キーの次元 d_k"},
+    "score_variance": {"en": "variance of the scores", "ja": "スコアの分散"},
+    "variance_equals_d": {"en": "Var(q·k) = d_k (8.5)", "ja": "分散 Var(q·k) = d_k (8.5)"},
+    "saturated_rows": {"en": "rows with max weight > {p}", "ja": "最大の重みが {p} を超える行の割合"},
+    "score_grad_median": {"en": "median ‖∂L/∂s_i‖", "ja": "‖∂L/∂s_i‖ の中央値"},
+    "scaled_scores": {"en": "scaled: q·k / √d_k", "ja": "スケールあり：q·k / √d_k"},
+    "unscaled_scores": {"en": "unscaled: q·k", "ja": "スケールなし：q·k"},
+    "attention_weights_title": {"en": "weights of one query over {n} keys, d_k = {d}",
+                                "ja": "1 つのクエリの {n} 個のキーへの重み（d_k = {d}）"},
     # notebook 01 (w2vlib.widgets.softmax_explorer)
     "softmax_temperature_title": {"en": "$\\hat y$ = softmax(z / T), T = {T:.1f}",
                                   "ja": "予測分布 $\\hat y$ = softmax(z / T)（温度 T = {T:.1f}）"},

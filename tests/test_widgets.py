@@ -66,6 +66,28 @@ def test_softmax_report_against_sympy(rng):
     assert relative_error(r["grad"], grads["v_c"]).max() < 1e-13  # Uᵀ(ŷ − y) = ŷ − y for U = I
 
 
+def test_softmax_jacobian_against_sympy_and_finite_differences(rng):
+    """(1.3): SymPy differentiates the softmax written from its definition; central differences of
+    w2vlib.softmax give the same matrix."""
+    import sympy as sp
+
+    from w2vlib.stable import softmax
+
+    V, T = 4, 1.3
+    z = rng.normal(size=V)
+    zs = sp.symbols(f"z0:{V}", real=True)
+    y_sym = [sp.exp(zi) / sum(sp.exp(zk) for zk in zs) for zi in zs]
+    J_sym = sp.Matrix(V, V, lambda i, j: sp.diff(y_sym[i], zs[j]))
+    J_num = np.array(J_sym.subs(dict(zip(zs, z / T))).evalf(30), dtype=np.float64)
+    r = W.softmax_report(z, 0, T)
+    np.testing.assert_allclose(r["jacobian"], J_num, atol=1e-15)
+    fd = np.column_stack([numeric_gradient(lambda s: softmax(s)[i], z / T) for i in range(V)]).T
+    assert relative_error(r["jacobian"], fd).max() < 1e-9
+    np.testing.assert_allclose(r["jacobian"].sum(axis=0), 0.0, atol=1e-15)  # Σ_i ŷ_i = 1 is constant
+    # (1.4) from (1.3): ∂(−log ŷ_o)/∂s = −(row o of the Jacobian) / ŷ_o
+    np.testing.assert_allclose(-r["jacobian"][0] / r["y_hat"][0], r["grad"], atol=1e-14)
+
+
 def test_softmax_report_temperature_limits():
     z = [3.0, 1.0, -2.0]
     hot = W.softmax_report(z, 0, temperature=1e4)["y_hat"]

@@ -90,12 +90,17 @@ def _index(o, V):
 
 # --------------------------------------------------------------------------- notebook 01
 def softmax_report(logits, o, temperature=1.0):
-    """Numbers behind :func:`softmax_explorer`.
+    """Numbers behind :func:`softmax_explorer`; the softmax Jacobian of notebook 01.
 
-    With scaled logits s = z / T the model predicts ŷ = softmax(s); the loss of
-    the observed word o is J = −log ŷ_o (1.2) and its gradient with respect to
-    the scaled logits is ŷ − y (1.4); with respect to z it is (ŷ − y) / T
-    (chain rule, ∂s/∂z = 1/T).
+    With scaled logits s = z / T the model predicts ŷ = softmax(s) (1.1); the
+    loss of the observed word o is J = −log ŷ_o (1.2), the Jacobian of the
+    softmax is ∂ŷ_i/∂s_j = ŷ_i (δ_ij − ŷ_j) (1.3), and the gradient of the loss
+    with respect to the scaled logits is ŷ − y (1.4); with respect to z it is
+    (ŷ − y) / T (chain rule, ∂s/∂z = 1/T). T = 1 gives the skip-gram model
+    itself with z = U v_c.
+
+    Implements (1.3) (the ``jacobian`` entry); the loss and ŷ − y come from
+    :func:`w2vlib.naive_softmax.softmax_error`, which implements (1.2), (1.4).
 
     Parameters
     ----------
@@ -110,7 +115,8 @@ def softmax_report(logits, o, temperature=1.0):
     -------
     dict
         ``y_hat`` (V,), ``loss`` (float), ``grad`` = ŷ − y (V,),
-        ``grad_z`` = (ŷ − y) / T (V,), ``entropy`` of ŷ in nats.
+        ``grad_z`` = (ŷ − y) / T (V,), ``jacobian`` = diag(ŷ) − ŷ ŷᵀ (V, V),
+        i.e. ∂ŷ/∂s, ``entropy`` of ŷ in nats.
     """
     z = _logits(logits)
     o = _index(o, z.size)
@@ -123,6 +129,7 @@ def softmax_report(logits, o, temperature=1.0):
         "loss": loss,
         "grad": delta,
         "grad_z": delta / T,
+        "jacobian": np.diag(y_hat) - np.outer(y_hat, y_hat),  # (1.3): ŷ_i δ_ij − ŷ_i ŷ_j
         "entropy": float(-np.sum(y_hat * np.log(np.maximum(y_hat, 1e-300)))),
     }
 

@@ -205,6 +205,15 @@ LABELS: dict[str, dict[str, str]] = {
     "code": {"en": "code", "ja": "符号"},
     "huffman_summary": {"en": "mean code length Σ p_w L_w = <b>{L}</b> (a balanced tree: log₂ V = {log2V})",
                         "ja": "平均符号長 Σ p_w L_w = <b>{L}</b>（平衡木なら log₂ V = {log2V}）"},
+    # notebook 05 (the efficient-calculation ladder, w2vlib.efficiency)
+    "time_per_pair_us": {"en": "time per pair (µs)", "ja": "1 ペアあたりの時間（マイクロ秒）"},
+    "ns_per_flop": {"en": "time per modelled flop (ns)", "ja": "モデル上の 1 演算あたりの時間（ナノ秒）"},
+    "method_loop": {"en": "{method}, Python loop", "ja": "{method}（Python ループ）"},
+    "method_vectorised": {"en": "{method}, NumPy, one pair", "ja": "{method}（NumPy、1 ペアずつ）"},
+    "method_batch": {"en": "{method}, NumPy, batch of {B}", "ja": "{method}（NumPy、{B} ペアのバッチ）"},
+    "ladder_title": {"en": "one skip-gram update, d = {d}, K = {K}",
+                     "ja": "スキップグラムの 1 回の更新（d = {d}, K = {K}）"},
+    "proportional_to_V": {"en": "∝ V", "ja": "V に比例"},
 }
 
 

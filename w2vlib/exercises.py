@@ -289,6 +289,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "where.attention": {"en": "the upstream gradient d_out and the softmax backward step", "ja": "上流の勾配 d_out と softmax の逆伝播"},
     "where.symbolic": {"en": "your expression", "ja": "式"},
+    "where.sigmoid_derivative": {
+        "en": "the inner derivative of e^{−x} (chain rule)", "ja": "e^{−x} の内側の微分（連鎖律）"},
+    "where.log_sigmoid_derivative": {
+        "en": "σ′(x)/σ(x); log σ(x) increases with x", "ja": "σ′(x)/σ(x)。log σ(x) は x について増加関数です"},
+    "where.softmax_jacobian_entry": {
+        "en": "the quotient rule for exp(z_i) / Σ_k exp(z_k)", "ja": "exp(z_i) / Σ_k exp(z_k) の商の微分法"},
+    "where.neg_sampling_scalar_grad": {
+        "en": "the minus in J = −log σ(x); J decreases as x grows", "ja": "J = −log σ(x) のマイナス。J は x が増えると減少します"},
+    "where.gaussian_product_integral": {
+        "en": "the exponent after completing the square (a density is positive)", "ja": "平方完成した後の指数部（確率密度は正です）"},
+    "where.sgns_optimal_dot": {
+        "en": "the stationarity condition of the objective", "ja": "目的関数の停留条件"},
     # ---- symbolic
     "sym_not_expression": {
         "en": "This exercise expects a SymPy expression (or a string SymPy can read) in {expected}; could not read your {type}: {exc_text}.",
@@ -346,6 +358,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The σ is gone: the result must depend on x through σ(x); differentiate −log σ(x) with the chain rule.",
         "ja": "σ が消えています。結果は σ(x) を通して x に依存するはずです。連鎖律で −log σ(x) を微分してください。",
     },
+    "scalar_grad_sign_inside": {
+        "en": "The sign inside σ is wrong: when x = u_o·v_c is large the pair is already well predicted, so the gradient must go to 0 as x → +∞.",
+        "ja": "σ の中の符号が違います。x = u_o·v_c が大きいときそのペアはすでによく予測されているので、x → +∞ で勾配は 0 に近づくはずです。",
+    },
     "scalar_grad_missing_chain": {
         "en": "The chain rule stopped halfway: −1/σ(x) must still be multiplied by σ′(x).",
         "ja": "連鎖律が途中で止まっています。−1/σ(x) にさらに σ′(x) を掛ける必要があります。",
@@ -365,6 +381,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sgns_shift_sign": {
         "en": "The shift has the wrong sign: more negative samples push the dot product down, not up.",
         "ja": "シフトの符号が逆です。負例を増やすと内積は上がるのではなく下がります。",
+    },
+    "sgns_missing_log": {
+        "en": "That is e^x, not x: the stationarity condition gives the ratio for e^x, so take its logarithm.",
+        "ja": "それは x ではなく e^x です。停留条件から得られるのは e^x についての比なので、その対数をとってください。",
     },
     "sgns_missing_D": {
         "en": "A count is missing in the PMI: probabilities are counts divided by the total D, so D appears in the ratio.",
@@ -445,6 +465,54 @@ HINTS: dict[str, list[dict[str, str]]] = {
          "ja": "dA = d_out Vᵀ。各行は softmax のヤコビ行列 diag(a) − a aᵀ を通ります。"},
         {"en": "dS = A ⊙ (dA − rowsum(dA ⊙ A)) and dQ = dS K / √d_k.",
          "ja": "dS = A ⊙ (dA − rowsum(dA ⊙ A))、dQ = dS K / √d_k です。"},
+    ],
+    "sigmoid_derivative": [
+        {"en": "Write σ(x) = (1 + e^{−x})^{−1} and use the chain rule.",
+         "ja": "σ(x) = (1 + e^{−x})^{−1} と書いて連鎖律を使いましょう。"},
+        {"en": "You get e^{−x} / (1 + e^{−x})²; split it as 1/(1 + e^{−x}) · e^{−x}/(1 + e^{−x}).",
+         "ja": "e^{−x} / (1 + e^{−x})² が得られます。これを 1/(1 + e^{−x}) · e^{−x}/(1 + e^{−x}) と分けてみましょう。"},
+        {"en": "e^{−x}/(1 + e^{−x}) = 1 − σ(x), so σ′(x) = σ(x)(1 − σ(x)); answer e.g. sigma(x)*(1 - sigma(x)).",
+         "ja": "e^{−x}/(1 + e^{−x}) = 1 − σ(x) なので σ′(x) = σ(x)(1 − σ(x)) です。例えば sigma(x)*(1 - sigma(x)) と答えます。"},
+    ],
+    "log_sigmoid_derivative": [
+        {"en": "Chain rule: d/dx log u(x) = u′(x)/u(x).",
+         "ja": "連鎖律: d/dx log u(x) = u′(x)/u(x) です。"},
+        {"en": "Use σ′(x) = σ(x)(1 − σ(x)) from the previous exercise.",
+         "ja": "前の演習の σ′(x) = σ(x)(1 − σ(x)) を使いましょう。"},
+        {"en": "σ′/σ = 1 − σ(x) = σ(−x).",
+         "ja": "σ′/σ = 1 − σ(x) = σ(−x) です。"},
+    ],
+    "softmax_jacobian_entry": [
+        {"en": "ŷ_i = exp(z_i) / Σ_k exp(z_k): use the quotient rule; z_j appears in the denominator always, in the numerator only if j = i.",
+         "ja": "ŷ_i = exp(z_i) / Σ_k exp(z_k) に商の微分法を使います。z_j は分母には常に、分子には j = i のときだけ現れます。"},
+        {"en": "The numerator gives δ_ij ŷ_i, the denominator gives −ŷ_i ŷ_j; write δ_ij as KroneckerDelta(i, j).",
+         "ja": "分子からは δ_ij ŷ_i、分母からは −ŷ_i ŷ_j が出ます。δ_ij は KroneckerDelta(i, j) と書きます。"},
+        {"en": "∂ŷ_i/∂z_j = ŷ_i (δ_ij − ŷ_j): y_i*(KroneckerDelta(i, j) - y_j).",
+         "ja": "∂ŷ_i/∂z_j = ŷ_i (δ_ij − ŷ_j)、すなわち y_i*(KroneckerDelta(i, j) - y_j) です。"},
+    ],
+    "neg_sampling_scalar_grad": [
+        {"en": "J = −log σ(x) with x = u_o·v_c; differentiate with respect to x.",
+         "ja": "x = u_o·v_c として J = −log σ(x) を x について微分します。"},
+        {"en": "d/dx log σ(x) = 1 − σ(x) (the log-sigmoid exercise); mind the minus in J.",
+         "ja": "d/dx log σ(x) = 1 − σ(x) です（log σ の演習）。J のマイナスに注意しましょう。"},
+        {"en": "∂J/∂x = σ(x) − 1 = −σ(−x) (2.4).",
+         "ja": "∂J/∂x = σ(x) − 1 = −σ(−x) (2.4) です。"},
+    ],
+    "gaussian_product_integral": [
+        {"en": "Multiply the two densities and collect the terms in x: the exponent is a quadratic in x.",
+         "ja": "二つの密度を掛けて x の項をまとめましょう。指数部は x の二次式になります。"},
+        {"en": "Complete the square in x; the x-integral of a Gaussian bump is its normaliser, and what is left depends only on μ_i − μ_j.",
+         "ja": "x について平方完成します。ガウス関数の x についての積分は正規化定数になり、残りは μ_i − μ_j だけに依存します。"},
+        {"en": "The result is the normal density of μ_i − μ_j with variance var_i + var_j: N(μ_i; μ_j, var_i + var_j).",
+         "ja": "結果は分散 var_i + var_j をもつ μ_i − μ_j の正規密度 N(μ_i; μ_j, var_i + var_j) です。"},
+    ],
+    "sgns_optimal_dot": [
+        {"en": "Differentiate n_wc log σ(x) + (k n_w n_c / D) log σ(−x) with respect to x and set it to zero.",
+         "ja": "n_wc log σ(x) + (k n_w n_c / D) log σ(−x) を x で微分して 0 とおきます。"},
+        {"en": "With d/dx log σ(x) = σ(−x) and d/dx log σ(−x) = −σ(x), the condition is n_wc σ(−x) = (k n_w n_c / D) σ(x), i.e. an equation for e^x.",
+         "ja": "d/dx log σ(x) = σ(−x)、d/dx log σ(−x) = −σ(x) より、条件は n_wc σ(−x) = (k n_w n_c / D) σ(x)、つまり e^x についての方程式です。"},
+        {"en": "e^x = n_wc D / (k n_w n_c), so x = PMI(w, c) − log k (Levy & Goldberg 2014).",
+         "ja": "e^x = n_wc D / (k n_w n_c) なので x = PMI(w, c) − log k です（Levy & Goldberg 2014）。"},
     ],
 }
 
@@ -1068,11 +1136,262 @@ def hint(exercise_id, level=1, lang=None) -> str:
     return hints[n - 1][lang] + note
 
 
-SYMBOLIC: dict = {}
+# =============================================================================== symbolic exercises
+#: Names under which σ may appear as an undefined SymPy function (replaced by 1/(1 + exp(−x))).
+SIGMA_NAMES = ("sigma", "σ", "sigmoid", "logistic", "expit")
 
 
-def _check_symbolic(ex, answer, lang):  # replaced below
-    raise NotImplementedError
+@dataclass
+class _Symbolic:
+    id: str
+    symbols: tuple         # canonical symbol names, in the order a callable answer receives them
+    build: Callable        # sympy module -> dict(canon=..., ref=..., variants=[(mistake, key, expr)], points=[...])
+    notebook: str = ""
+    kind: str = "symbolic"
+    _built: dict | None = None
+
+    @property
+    def where(self):
+        return f"where.{self.id}"
+
+    def spec(self):
+        if self._built is None:
+            import sympy
+
+            self._built = self.build(sympy)
+        return self._built
+
+
+def _sigma_expr(sp, x):
+    return 1 / (1 + sp.exp(-x))
+
+
+def _uniform_points(names, lows, highs, n=8, seed=0, integers=()):
+    rng = np.random.default_rng(seed)
+    pts = []
+    for _ in range(n):
+        pts.append({nm: (int(rng.integers(lo, hi + 1)) if nm in integers else float(rng.uniform(lo, hi)))
+                    for nm, lo, hi in zip(names, lows, highs)})
+    return pts
+
+
+def _build_sigmoid_derivative(sp):
+    x = sp.Symbol("x", real=True)
+    s = _sigma_expr(sp, x)
+    return dict(
+        canon={"x": x}, ref=s * (1 - s),
+        variants=[("missing_term", "sigmoid_missing_factor", s),
+                  ("missing_term", "sigmoid_missing_factor", 1 - s),
+                  ("missing_term", "sigmoid_missing_factor", sp.exp(-x)),
+                  ("sign", "sigmoid_sign_inside", s * (1 + s))],
+        points=_uniform_points(["x"], [-3], [3], seed=5101))
+
+
+def _build_log_sigmoid_derivative(sp):
+    x = sp.Symbol("x", real=True)
+    s = _sigma_expr(sp, x)
+    return dict(
+        canon={"x": x}, ref=1 - s,
+        variants=[("sign", "log_sigmoid_sign_inside", s),
+                  ("missing_term", "log_sigmoid_missing_chain", 1 / s),
+                  ("missing_term", "log_sigmoid_missing_chain", s * (1 - s))],
+        points=_uniform_points(["x"], [-3], [3], seed=5102))
+
+
+def _build_softmax_jacobian_entry(sp):
+    y_i, y_j = sp.Symbol("y_i", positive=True), sp.Symbol("y_j", positive=True)
+    i, j = sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)
+    delta = sp.KroneckerDelta(i, j)
+    rng = np.random.default_rng(5103)
+    points = []
+    for n in range(10):  # j = i (then ŷ_j = ŷ_i) and j != i
+        yi = float(rng.uniform(0.05, 0.9))
+        if n % 2 == 0:
+            points.append({"i": 1 + n, "j": 1 + n, "y_i": yi, "y_j": yi})
+        else:
+            points.append({"i": 1 + n, "j": 2 + n, "y_i": yi, "y_j": float(rng.uniform(0.05, 1 - yi))})
+    return dict(
+        canon={"y_i": y_i, "y_j": y_j, "i": i, "j": j}, ref=y_i * (delta - y_j),
+        variants=[("missing_term", "jacobian_missing_offdiag", y_i * delta),
+                  ("missing_term", "jacobian_missing_offdiag", y_i * delta * (1 - y_j)),
+                  ("missing_term", "jacobian_missing_delta", -y_i * y_j),
+                  ("missing_term", "jacobian_missing_delta", y_i * (1 - y_j))],
+        points=points)
+
+
+def _build_neg_sampling_scalar_grad(sp):
+    x = sp.Symbol("x", real=True)
+    s = _sigma_expr(sp, x)
+    return dict(
+        canon={"x": x}, ref=s - 1,
+        variants=[("missing_term", "scalar_grad_missing_one", s),
+                  ("missing_term", "scalar_grad_missing_chain", -1 / s),
+                  ("dropped_sigmoid", "scalar_grad_dropped_sigmoid", sp.Integer(-1)),
+                  ("dropped_sigmoid", "scalar_grad_dropped_sigmoid", x - 1),
+                  ("sign", "scalar_grad_sign_inside", _sigma_expr(sp, -x) - 1)],
+        points=_uniform_points(["x"], [-3], [3], seed=5104))
+
+
+def _build_gaussian_product_integral(sp):
+    mu_i, mu_j = sp.Symbol("mu_i", real=True), sp.Symbol("mu_j", real=True)
+    var_i, var_j = sp.Symbol("var_i", positive=True), sp.Symbol("var_j", positive=True)
+    S = var_i + var_j
+    kernel = sp.exp(-(mu_i - mu_j) ** 2 / (2 * S))
+    P = var_i * var_j
+    return dict(
+        canon={"mu_i": mu_i, "mu_j": mu_j, "var_i": var_i, "var_j": var_j},
+        ref=kernel / sp.sqrt(2 * sp.pi * S),
+        variants=[("missing_normaliser", "gauss_missing_normaliser", kernel),
+                  ("unknown", "gauss_variance_product", sp.exp(-(mu_i - mu_j) ** 2 / (2 * P)) / sp.sqrt(2 * sp.pi * P)),
+                  ("unknown", "gauss_variance_product", kernel / sp.sqrt(2 * sp.pi * P))],
+        points=_uniform_points(["mu_i", "mu_j", "var_i", "var_j"], [-2, -2, 0.3, 0.3], [2, 2, 3, 3], seed=5105))
+
+
+def _build_sgns_optimal_dot(sp):
+    n_wc, n_w, n_c, D, k = (sp.Symbol(n, positive=True) for n in ("n_wc", "n_w", "n_c", "D", "k"))
+    pmi = sp.log(n_wc * D / (n_w * n_c))
+    rng = np.random.default_rng(5106)
+    points = []
+    for _ in range(8):
+        nw, nc = rng.uniform(5, 300, 2)
+        points.append({"n_w": float(nw), "n_c": float(nc), "n_wc": float(rng.uniform(1, min(nw, nc))),
+                       "D": float(rng.uniform(1e3, 1e5)), "k": int(rng.integers(2, 16))})
+    return dict(
+        canon={"n_wc": n_wc, "n_w": n_w, "n_c": n_c, "D": D, "k": k}, ref=pmi - sp.log(k),
+        variants=[("missing_term", "sgns_missing_shift", pmi),
+                  ("sign", "sgns_shift_sign", pmi + sp.log(k)),
+                  ("missing_term", "sgns_missing_D", sp.log(n_wc / (n_w * n_c)) - sp.log(k)),
+                  ("missing_term", "sgns_missing_D", sp.log(n_wc / (n_w * n_c * k))),
+                  ("unknown", "sgns_missing_log", n_wc * D / (n_w * n_c * k)),
+                  ("unknown", "sgns_missing_log", n_wc * D / (n_w * n_c))],
+        points=points)
+
+
+SYMBOLIC: dict[str, _Symbolic] = {
+    "sigmoid_derivative": _Symbolic("sigmoid_derivative", ("x",), _build_sigmoid_derivative, "02"),
+    "log_sigmoid_derivative": _Symbolic("log_sigmoid_derivative", ("x",), _build_log_sigmoid_derivative, "02"),
+    "softmax_jacobian_entry": _Symbolic("softmax_jacobian_entry", ("y_i", "y_j", "i", "j"),
+                                        _build_softmax_jacobian_entry, "01"),
+    "neg_sampling_scalar_grad": _Symbolic("neg_sampling_scalar_grad", ("x",), _build_neg_sampling_scalar_grad, "02"),
+    "gaussian_product_integral": _Symbolic("gaussian_product_integral", ("mu_i", "mu_j", "var_i", "var_j"),
+                                           _build_gaussian_product_integral, "07"),
+    "sgns_optimal_dot": _Symbolic("sgns_optimal_dot", ("n_wc", "n_w", "n_c", "D", "k"), _build_sgns_optimal_dot, "06"),
+}
+
+
+def _first_line(exc):
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _read_expression(ex, answer, canon, sp):
+    """(expr, None) or (None, (message_key, fields)). Symbols are rebuilt by name."""
+    from sympy.core.function import AppliedUndef
+
+    expected = ", ".join(ex.symbols)
+    local = dict(canon)
+    local.update({n: sp.Function(n) for n in SIGMA_NAMES})
+    local.update({"KroneckerDelta": sp.KroneckerDelta, "delta": sp.KroneckerDelta, "δ": sp.KroneckerDelta})
+    try:
+        if isinstance(answer, sp.Basic):
+            expr = answer
+        elif isinstance(answer, str):
+            expr = sp.sympify(answer, locals=local)
+        elif callable(answer):
+            expr = sp.sympify(answer(*[canon[n] for n in ex.symbols]))
+        elif isinstance(answer, (int, float, np.number)) and not isinstance(answer, bool):
+            expr = sp.sympify(answer)
+        else:
+            raise TypeError(f"{type(answer).__name__} is not an expression")
+        if isinstance(expr, sp.Equality):
+            expr = expr.rhs
+        if not isinstance(expr, sp.Expr):
+            raise TypeError(f"{type(expr).__name__} is not a scalar expression")
+        expr = expr.replace(
+            lambda e: isinstance(e, AppliedUndef) and e.func.__name__ in SIGMA_NAMES and len(e.args) == 1,
+            lambda e: _sigma_expr(sp, e.args[0]))
+        if expr.has(sp.Derivative):
+            expr = expr.doit()
+    except Exception as exc:
+        return None, ("sym_not_expression", {"expected": expected, "type": type(answer).__name__,
+                                             "exc_text": _first_line(exc)})
+    unexpected = sorted({s.name for s in expr.free_symbols if s.name not in canon}
+                        | {f"{f.func.__name__}(…)" for f in expr.atoms(AppliedUndef)})
+    if unexpected:
+        return None, ("sym_unexpected_symbols", {"unexpected": ", ".join(unexpected), "expected": expected})
+    return expr.xreplace({s: canon[s.name] for s in expr.free_symbols}), None
+
+
+def _evaluate(expr, point, sp):
+    """Value of expr at a point (name -> number) as a Python complex, or None if not a finite number."""
+    try:
+        subs = {sym: (sp.Integer(v) if isinstance(v, int) else sp.Float(v, 30)) for sym, v in point.items()}
+        val = sp.N(expr.xreplace(subs), 30)
+        if val.free_symbols:
+            return None
+        z = complex(val)
+    except Exception:
+        return None
+    if not (math.isfinite(z.real) and math.isfinite(z.imag)):
+        return None
+    return z
+
+
+def _simplifies_to_zero(expr, sp):
+    """sympy.simplify(expr) == 0 for expressions small enough to simplify quickly."""
+    try:
+        return sp.count_ops(expr) < 200 and sp.simplify(expr) == 0
+    except Exception:
+        return False
+
+
+def _same(a, b, tol=1e-9):
+    return all(abs(x - y) <= tol * max(1.0, abs(y)) for x, y in zip(a, b))
+
+
+def _show_point(point):
+    return "(" + ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in point.items()) + ")"
+
+
+def _check_symbolic(ex, answer, lang):
+    import sympy as sp
+
+    spec = ex.spec()
+    canon = spec["canon"]
+    expr, problem = _read_expression(ex, answer, canon, sp)
+    if problem is not None:
+        key, fields = problem
+        return Feedback(False, "unknown", _msg(key, lang, **fields))
+    points = [{canon[n]: v for n, v in p.items()} for p in spec["points"]]
+    ref_vals = [_evaluate(spec["ref"], p, sp) for p in points]
+    ans_vals = []
+    for p, raw in zip(points, spec["points"]):
+        v = _evaluate(expr, p, sp)
+        if v is None or abs(v.imag) > 1e-9 * max(1.0, abs(v)):
+            if _simplifies_to_zero(expr - spec["ref"], sp):  # e.g. a form SymPy cannot evaluate there
+                return Feedback(True, None, _msg("correct", lang, n=len(points)))
+            return Feedback(False, "not_finite", _msg("sym_not_finite", lang, point=_show_point(raw)))
+        ans_vals.append(v.real)
+    ref_vals = [v.real for v in ref_vals]
+    if _same(ans_vals, ref_vals):
+        return Feedback(True, None, _msg("correct", lang, n=len(points)))
+
+    for mistake, key, var in spec["variants"]:
+        var_vals = [_evaluate(var, p, sp) for p in points]
+        if all(v is not None for v in var_vals) and _same(ans_vals, [v.real for v in var_vals]):
+            return Feedback(False, mistake, _msg(key, lang))
+    a, r = np.array(ans_vals), np.array(ref_vals)
+    den = float(r @ r)
+    if den > 0:
+        alpha = float(a @ r) / den
+        if abs(alpha) > 1e-9 and np.linalg.norm(a - alpha * r) <= 1e-7 * abs(alpha) * math.sqrt(den):
+            where = _msg(ex.where, lang)
+            if abs(alpha + 1) < 1e-7:
+                return Feedback(False, "sign", _msg("sym_sign", lang, where=where))
+            mistake = "sign" if alpha < 0 else "off_by_factor"
+            return Feedback(False, mistake, _msg("sym_factor", lang, factor=_fmt(alpha)))
+    worst = int(np.argmax(np.abs(a - r)))
+    return Feedback(False, "unknown", _msg("sym_unknown", lang, point=_show_point(spec["points"][worst])))
 
 
 #: exercise id -> {"kind": "numeric" | "symbolic", "notebook": "NN", "signature"/"symbols": ...}

@@ -481,3 +481,271 @@ def test_registry():
                 "cbow_softmax_grad_V_in", "hs_grad_h", "log_expected_likelihood_grad_mu_i",
                 "attention_grad_V", "attention_grad_Q"]:
         assert ex.EXERCISES[eid]["kind"] == "numeric"
+
+
+# ============================================================================ Gaussian embeddings
+def gauss_grad(mu_i, var_i, mu_j, var_j):
+    return (mu_j - mu_i) / (var_i + var_j)
+
+
+def gauss_grad_matrix(mu_i, var_i, mu_j, var_j):  # through the full diagonal covariance
+    Sigma = np.diag(var_i + var_j)
+    return -np.linalg.solve(Sigma, mu_i - mu_j)
+
+
+def test_gaussian_reference_matches_finite_differences():
+    """The checker's reference is right: central differences of log N(0; μ_i − μ_j, diag(var_i + var_j))."""
+    def log_el(mu_i, var_i, mu_j, var_j):
+        s = var_i + var_j
+        return -0.5 * np.sum(np.log(2 * np.pi * s) + (mu_i - mu_j) ** 2 / s)
+    for case in ex.NUMERIC["log_expected_likelihood_grad_mu_i"].cases():
+        mu_i, var_i, mu_j, var_j = case.args
+        eps = 1e-6
+        fd = np.array([(log_el(mu_i + eps * e, var_i, mu_j, var_j) - log_el(mu_i - eps * e, var_i, mu_j, var_j))
+                       / (2 * eps) for e in np.eye(len(mu_i))])
+        ref = ex.NUMERIC["log_expected_likelihood_grad_mu_i"].reference(*case.args)
+        assert np.allclose(ref, fd, atol=1e-7)
+
+
+def test_gaussian_correct():
+    for f in (gauss_grad, gauss_grad_matrix):
+        assert diagnose("log_expected_likelihood_grad_mu_i", f).correct
+
+
+@pytest.mark.parametrize("answer, mistake", [
+    (lambda mi, vi, mj, vj: (mi - mj) / (vi + vj), "sign"),
+    (lambda mi, vi, mj, vj: 2 * (mj - mi) / (vi + vj), "off_by_factor"),       # factor 2 kept from the square
+    (lambda mi, vi, mj, vj: 0.5 * (mj - mi) / (vi + vj), "off_by_factor"),
+    (lambda mi, vi, mj, vj: (mj - mi) / vi, "missing_term"),                    # only Σ_i
+    (lambda mi, vi, mj, vj: ((mj - mi) / (vi + vj))[:, None], "transpose"),
+    (lambda mi, vi, mj, vj: (mj - mi) / (vi - vi), "not_finite"),
+    (lambda mi, vi, mj, vj: (mj - mi) * (vi + vj), "unknown"),                  # multiplied by Σ
+])
+def test_gaussian_mistakes(answer, mistake):
+    with np.errstate(all="ignore"):
+        assert diagnose("log_expected_likelihood_grad_mu_i", answer).mistake == mistake
+
+
+# ============================================================================ attention
+def attn_parts(Q, K, V, d_out, scale=True, normalise=True):
+    S = Q @ K.T / (np.sqrt(Q.shape[1]) if scale else 1.0)
+    E = np.exp(S - S.max(axis=1, keepdims=True)) if normalise else np.exp(S)
+    A = E / E.sum(axis=1, keepdims=True) if normalise else E
+    return S, A
+
+
+def attn_grad_V(Q, K, V, d_out):
+    return attn_parts(Q, K, V, d_out)[1].T @ d_out
+
+
+def attn_grad_V_loop(Q, K, V, d_out):
+    A = attn_parts(Q, K, V, d_out)[1]
+    dV = np.zeros_like(V)
+    for q in range(Q.shape[0]):
+        dV += np.outer(A[q], d_out[q])
+    return dV
+
+
+def attn_grad_Q(Q, K, V, d_out, scale=True, backward_scale=True, normalise=True, jacobian_term=True):
+    S, A = attn_parts(Q, K, V, d_out, scale=scale, normalise=normalise)
+    dA = d_out @ V.T
+    dS = A * (dA - np.sum(dA * A, axis=1, keepdims=True)) if jacobian_term else A * dA
+    return dS @ K / (np.sqrt(Q.shape[1]) if backward_scale else 1.0)
+
+
+def attn_grad_Q_jacobian(Q, K, V, d_out):  # row by row with the explicit Jacobian diag(a) − a aᵀ
+    S, A = attn_parts(Q, K, V, d_out)
+    dQ = np.zeros_like(Q)
+    for q in range(Q.shape[0]):
+        a = A[q]
+        J = np.diag(a) - np.outer(a, a)
+        dQ[q] = (J @ (V @ d_out[q])) @ K / np.sqrt(Q.shape[1])
+    return dQ
+
+
+def test_attention_reference_matches_finite_differences():
+    ex_q, ex_v = ex.NUMERIC["attention_grad_Q"], ex.NUMERIC["attention_grad_V"]
+    for case in ex_q.cases():
+        Q, K, V, d_out = case.args
+
+        def loss(Q_, V_):
+            return float(np.sum(attn_parts(Q_, K, V_, d_out)[1] @ V_ * d_out))
+        eps = 1e-6
+        fdQ = np.zeros_like(Q)
+        for idx in np.ndindex(Q.shape):
+            e = np.zeros_like(Q)
+            e[idx] = eps
+            fdQ[idx] = (loss(Q + e, V) - loss(Q - e, V)) / (2 * eps)
+        fdV = np.zeros_like(V)
+        for idx in np.ndindex(V.shape):
+            e = np.zeros_like(V)
+            e[idx] = eps
+            fdV[idx] = (loss(Q, V + e) - loss(Q, V - e)) / (2 * eps)
+        assert np.allclose(ex_q.reference(*case.args), fdQ, atol=1e-7)
+        assert np.allclose(ex_v.reference(*case.args), fdV, atol=1e-7)
+
+
+def test_attention_correct():
+    for f in (attn_grad_V, attn_grad_V_loop):
+        assert diagnose("attention_grad_V", f).correct
+    for f in (attn_grad_Q, attn_grad_Q_jacobian):
+        assert diagnose("attention_grad_Q", f).correct
+
+
+@pytest.mark.parametrize("answer, mistake", [
+    (lambda *a: -attn_grad_V(*a), "sign"),
+    (lambda Q, K, V, d: d.T @ attn_parts(Q, K, V, d)[1], "transpose"),
+    (lambda Q, K, V, d: attn_parts(Q, K, V, d, normalise=False)[1].T @ d, "missing_normaliser"),
+    (lambda Q, K, V, d: (Q @ K.T / np.sqrt(Q.shape[1])).T @ d, "missing_normaliser"),  # raw scores
+    (lambda Q, K, V, d: attn_parts(Q, K, V, d, scale=False)[1].T @ d, "off_by_factor"),  # no 1/√d_k
+    (lambda *a: 2 * attn_grad_V(*a), "off_by_factor"),
+])
+def test_attention_grad_V_mistakes(answer, mistake):
+    assert diagnose("attention_grad_V", answer).mistake == mistake
+
+
+@pytest.mark.parametrize("answer, mistake", [
+    (lambda *a: -attn_grad_Q(*a), "sign"),
+    (lambda *a: attn_grad_Q(*a).T, "transpose"),
+    (lambda *a: attn_grad_Q(*a, normalise=False), "missing_normaliser"),
+    (lambda *a: attn_grad_Q(*a, backward_scale=False), "off_by_factor"),           # factor √d_k, varies
+    (lambda *a: attn_grad_Q(*a, scale=False, backward_scale=False), "off_by_factor"),
+    (lambda *a: attn_grad_Q(*a, jacobian_term=False), "missing_term"),
+    (lambda Q, K, V, d: np.zeros((K.shape[0], Q.shape[1])), "transpose"),          # shape of dK
+])
+def test_attention_grad_Q_mistakes(answer, mistake):
+    assert diagnose("attention_grad_Q", answer).mistake == mistake
+
+
+# ============================================================================ symbolic
+import sympy as sp  # noqa: E402
+
+x = sp.Symbol("x")
+sigma_f = sp.Function("sigma")
+
+
+def sig_expr(t):
+    return 1 / (1 + sp.exp(-t))
+
+
+SYMBOLIC_CORRECT = {
+    "sigmoid_derivative": [sp.diff(sig_expr(x), x), sigma_f(x) * (1 - sigma_f(x)), "σ(x)*σ(-x)",
+                           sp.Derivative(sigma_f(sp.Symbol("x", positive=True)), sp.Symbol("x", positive=True))],
+    "log_sigmoid_derivative": [sp.diff(sp.log(sig_expr(x)), x), "1 - sigma(x)", sig_expr(-sp.Symbol("x", real=True))],
+    "softmax_jacobian_entry": [
+        "y_i*(KroneckerDelta(i, j) - y_j)",
+        sp.Symbol("y_i", positive=True) * sp.KroneckerDelta(sp.Symbol("i", integer=True), sp.Symbol("j", integer=True))
+        - sp.Symbol("y_i") * sp.Symbol("y_j"),
+        sp.Symbol("y_j") * (sp.KroneckerDelta(sp.Symbol("i"), sp.Symbol("j")) - sp.Symbol("y_i")),  # same at i = j
+    ],
+    "neg_sampling_scalar_grad": [sp.diff(-sp.log(sig_expr(x)), x), "-sigma(-x)", "sigma(x) - 1"],
+    "gaussian_product_integral": [
+        "exp(-(mu_i - mu_j)**2 / (2*(var_i + var_j))) / sqrt(2*pi*(var_i + var_j))",
+        "1/sqrt(2*pi*var_i + 2*pi*var_j) * exp(-(mu_j - mu_i)^2/(2*var_i + 2*var_j))",
+    ],
+    "sgns_optimal_dot": ["log(n_wc*D/(n_w*n_c)) - log(k)", "log(n_wc) + log(D) - log(n_w) - log(n_c) - log(k)",
+                         sp.log(sp.Symbol("n_wc", positive=True) * sp.Symbol("D") / (sp.Symbol("k") * sp.Symbol("n_w")
+                                                                                     * sp.Symbol("n_c")))],
+}
+
+
+@pytest.mark.parametrize("eid, answer", [(e, a) for e, answers in SYMBOLIC_CORRECT.items() for a in answers])
+def test_symbolic_correct(eid, answer):
+    fb = diagnose(eid, answer)
+    assert fb.correct, fb.message
+
+
+def test_symbolic_gaussian_integral_from_sympy():
+    """The reference agrees with SymPy's own integral (an oracle independent of the checker)."""
+    t = sp.Symbol("t", real=True)
+    mu_i, mu_j = sp.symbols("mu_i mu_j", real=True)
+    var_i, var_j = sp.symbols("var_i var_j", positive=True)
+
+    def normal(m, v):
+        return sp.exp(-(t - m) ** 2 / (2 * v)) / sp.sqrt(2 * sp.pi * v)
+    integral = sp.integrate(normal(mu_i, var_i) * normal(mu_j, var_j), (t, -sp.oo, sp.oo))
+    assert diagnose("gaussian_product_integral", integral).correct
+
+
+def test_symbolic_sgns_optimum_from_sympy():
+    xx = sp.Symbol("x", real=True)
+    n_wc, n_w, n_c, D, k = sp.symbols("n_wc n_w n_c D k", positive=True)
+    objective = n_wc * sp.log(sig_expr(xx)) + k * n_w * n_c / D * sp.log(sig_expr(-xx))
+    solutions = sp.solve(sp.diff(objective, xx), xx)
+    assert solutions and diagnose("sgns_optimal_dot", solutions[0]).correct
+
+
+@pytest.mark.parametrize("eid, answer, mistake", [
+    ("sigmoid_derivative", "-sigma(x)*(1 - sigma(x))", "sign"),
+    ("sigmoid_derivative", "2*sigma(x)*(1 - sigma(x))", "off_by_factor"),
+    ("sigmoid_derivative", "sigma(x)", "missing_term"),
+    ("log_sigmoid_derivative", "sigma(-x) - 0*x - 1 + 1 - 2*sigma(-x)", "sign"),
+    ("log_sigmoid_derivative", "1/sigma(x)", "missing_term"),
+    ("softmax_jacobian_entry", "y_i*KroneckerDelta(i, j)", "missing_term"),
+    ("softmax_jacobian_entry", "-y_i*y_j", "missing_term"),
+    ("softmax_jacobian_entry", "y_i*(y_j - KroneckerDelta(i, j))", "sign"),
+    ("neg_sampling_scalar_grad", "1 - sigma(x)", "sign"),
+    ("neg_sampling_scalar_grad", "sigma(x)", "missing_term"),
+    ("neg_sampling_scalar_grad", "-1", "dropped_sigmoid"),
+    ("neg_sampling_scalar_grad", "x - 1", "dropped_sigmoid"),
+    ("gaussian_product_integral", "exp(-(mu_i - mu_j)**2 / (2*(var_i + var_j)))", "missing_normaliser"),
+    ("gaussian_product_integral", "exp(-(mu_i - mu_j)**2 / (2*(var_i + var_j))) / sqrt(var_i + var_j)",
+     "off_by_factor"),
+    ("gaussian_product_integral", "-exp(-(mu_i - mu_j)**2 / (2*(var_i + var_j))) / sqrt(2*pi*(var_i + var_j))",
+     "sign"),
+    ("sgns_optimal_dot", "log(n_wc*D/(n_w*n_c))", "missing_term"),
+    ("sgns_optimal_dot", "log(n_wc*D/(n_w*n_c)) + log(k)", "sign"),
+    ("sgns_optimal_dot", "2*(log(n_wc*D/(n_w*n_c)) - log(k))", "off_by_factor"),
+])
+def test_symbolic_mistakes(eid, answer, mistake):
+    assert diagnose(eid, answer).mistake == mistake
+
+
+def test_symbolic_missing_shift_message_points_at_k():
+    fb = diagnose("sgns_optimal_dot", "log(n_wc*D/(n_w*n_c))")
+    assert "PMI" in fb.message and "k" in fb.message
+
+
+def test_symbolic_assumptions_do_not_matter():
+    for assumptions in ({}, {"positive": True}, {"real": True}, {"negative": True}, {"integer": True}):
+        xs = sp.Symbol("x", **assumptions)
+        assert diagnose("neg_sampling_scalar_grad", sig_expr(xs) - 1).correct, assumptions
+
+
+@pytest.mark.parametrize("eid, answer, named", [
+    ("sigmoid_derivative", sp.Symbol("z") * (1 - sp.Symbol("z")), "z"),
+    ("softmax_jacobian_entry", "yhat_i*(KroneckerDelta(i, j) - yhat_j)", "yhat_i"),
+    ("gaussian_product_integral", "exp(-(mu_i - mu_j)**2/(2*(s_i**2 + s_j**2)))", "s_i"),
+    ("sigmoid_derivative", sp.Function("f")(x), "f"),
+])
+def test_symbolic_unexpected_symbols_are_named(eid, answer, named):
+    fb = diagnose(eid, answer)
+    assert fb.mistake == "unknown" and named in fb.message
+    assert all(s in fb.message for s in ex.SYMBOLIC[eid].symbols)
+
+
+@pytest.mark.parametrize("answer", [None, "sigma(x", [1, 2], sp.Matrix([x]), object()])
+def test_symbolic_bad_input_never_raises(answer):
+    fb = diagnose("sigmoid_derivative", answer)
+    assert not fb.correct
+
+
+def test_symbolic_not_finite():
+    assert diagnose("sigmoid_derivative", "log(-1 - x**2)").mistake == "not_finite"
+    assert diagnose("sigmoid_derivative", "1/(x - x)").mistake == "not_finite"
+
+
+def test_symbolic_japanese():
+    fb = ex.check("sgns_optimal_dot", "log(n_wc*D/(n_w*n_c))", lang="ja")
+    assert fb.mistake == "missing_term" and JAPANESE.search(fb.message)
+    assert JAPANESE.search(ex.check("sigmoid_derivative", "sigma(x)*(1-sigma(x))", lang="ja").message)
+
+
+def test_symbolic_callable_answer():
+    assert diagnose("sigmoid_derivative", lambda t: sig_expr(t) * (1 - sig_expr(t))).correct
+
+
+def test_registry_symbolic():
+    for eid in ["sigmoid_derivative", "log_sigmoid_derivative", "softmax_jacobian_entry",
+                "neg_sampling_scalar_grad", "gaussian_product_integral", "sgns_optimal_dot"]:
+        assert ex.EXERCISES[eid]["kind"] == "symbolic"

@@ -655,16 +655,17 @@ def test_symbolic_correct(eid, answer):
     assert fb.correct, fb.message
 
 
-def test_symbolic_gaussian_integral_from_sympy():
-    """The reference agrees with SymPy's own integral (an oracle independent of the checker)."""
-    t = sp.Symbol("t", real=True)
-    mu_i, mu_j = sp.symbols("mu_i mu_j", real=True)
-    var_i, var_j = sp.symbols("var_i var_j", positive=True)
-
-    def normal(m, v):
-        return sp.exp(-(t - m) ** 2 / (2 * v)) / sp.sqrt(2 * sp.pi * v)
-    integral = sp.integrate(normal(mu_i, var_i) * normal(mu_j, var_j), (t, -sp.oo, sp.oo))
-    assert diagnose("gaussian_product_integral", integral).correct
+def test_symbolic_gaussian_integral_reference_matches_quadrature():
+    """The checker's reference equals ∫ N(t; μ_i, var_i) N(t; μ_j, var_j) dt computed numerically."""
+    spec = ex.SYMBOLIC["gaussian_product_integral"].spec()
+    t = np.linspace(-40.0, 40.0, 400_001)
+    for mu_i, mu_j, var_i, var_j in [(0.3, -1.2, 0.5, 2.0), (1.0, 1.0, 1.0, 1.0), (-2.0, 1.5, 0.3, 0.7)]:
+        def normal(m, v):
+            return np.exp(-(t - m) ** 2 / (2 * v)) / np.sqrt(2 * np.pi * v)
+        numeric = np.trapezoid(normal(mu_i, var_i) * normal(mu_j, var_j), t)
+        c = spec["canon"]
+        ref = float(spec["ref"].subs({c["mu_i"]: mu_i, c["mu_j"]: mu_j, c["var_i"]: var_i, c["var_j"]: var_j}))
+        assert ref == pytest.approx(numeric, rel=1e-9)
 
 
 def test_symbolic_sgns_optimum_from_sympy():
@@ -749,3 +750,22 @@ def test_registry_symbolic():
     for eid in ["sigmoid_derivative", "log_sigmoid_derivative", "softmax_jacobian_entry",
                 "neg_sampling_scalar_grad", "gaussian_product_integral", "sgns_optimal_dot"]:
         assert ex.EXERCISES[eid]["kind"] == "symbolic"
+
+
+def test_softmax_jacobian_in_the_exp_form_with_indexed_logits():
+    z = sp.IndexedBase("z")
+    i, j, k = sp.symbols("i j k", integer=True)
+    for size, lo, hi in [(sp.Symbol("V", integer=True, positive=True),) * 1 + (0, sp.Symbol("V") - 1),
+                         (sp.Symbol("n"), 1, sp.Symbol("n"))]:
+        def y(a):
+            return sp.exp(z[a]) / sp.Sum(sp.exp(z[k]), (k, lo, hi))
+        assert diagnose("softmax_jacobian_entry", sp.diff(y(i), z[j])).correct  # SymPy's own derivative
+        assert diagnose("softmax_jacobian_entry", y(i) * (sp.KroneckerDelta(i, j) - y(j))).correct
+        assert diagnose("softmax_jacobian_entry", -y(i) * y(j)).mistake == "missing_term"
+        assert diagnose("softmax_jacobian_entry", y(j) * (y(i) - sp.KroneckerDelta(i, j))).mistake == "sign"
+
+
+def test_float32_learner_code_is_accepted():
+    def f32(v_c, o, U):
+        return sm_grad_v_c(v_c.astype(np.float32), o, U.astype(np.float32))
+    assert diagnose("softmax_grad_v_c", f32).correct

@@ -306,6 +306,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This exercise expects a SymPy expression (or a string SymPy can read) in {expected}; could not read your {type}: {exc_text}.",
         "ja": "この演習では {expected} を使った SymPy の式（または SymPy が読める文字列）を渡してください。渡された {type} を読めませんでした: {exc_text}。",
     },
+    "sym_or_indexed": {
+        "en": "(or the logits {base}[i] of an IndexedBase with a Sum over the vocabulary)",
+        "ja": "（または IndexedBase のロジット {base}[i] と語彙全体にわたる Sum）",
+    },
     "sym_unexpected_symbols": {
         "en": "Your expression uses {unexpected}, which this exercise does not know; write it with {expected}.",
         "ja": "式に、この演習では使わない記号 {unexpected} が含まれています。{expected} を使って書いてください。",
@@ -715,8 +719,9 @@ def _sgns_coefficients(v_c, o, neg, U):
     s_o = float(U[o] @ v_c)
     s_k = U[neg] @ v_c
     right_o, right_k = -sigmoid(-s_o), np.atleast_1d(sigmoid(s_k))
-    dropped_o = [-1.0, s_o - 1.0, s_o]  # σ replaced by 1 / by the score
-    dropped_k = [np.ones_like(s_k), s_k, 1.0 + s_k]
+    # σ(·) − 1 or σ(·) replaced by a constant or by the score itself
+    dropped_o = [-1.0, 1.0, s_o - 1.0, s_o, -s_o]
+    dropped_k = [np.ones_like(s_k), -np.ones_like(s_k), s_k, 1.0 + s_k, -s_k]
     out = []
     for go in [right_o] + dropped_o:
         for gk in [right_k] + dropped_k:
@@ -805,7 +810,8 @@ def _var_hs(h, points, codes, W):
     Wp = W[points]
     right = -sign * sigmoid(-sign * s)
     out = []
-    for g in (-sign, s - (1.0 - codes), -(1.0 - codes), s, s - sign, sign * (sign * s - 1.0), -sign * (1.0 - sign * s)):
+    for g in (-sign, sign, s - (1.0 - codes), -(1.0 - codes), 1.0 - codes, s, -s, s - sign,
+              -sign * (1.0 - sign * s), (1.0 - codes) - s):
         out.append(("dropped_sigmoid", "hs_dropped_sigmoid", g @ Wp))
     out.append(("sign", "hs_code_convention", (sign * sigmoid(sign * s)) @ Wp))
     out.append(("sign", "hs_code_convention", (-sign * sigmoid(sign * s)) @ Wp))
@@ -954,7 +960,7 @@ def _to_array(value):
         return None, ("not_array", {"type": type(value).__name__})
 
 
-def _close(a, b, rtol=1e-6):
+def _close(a, b, rtol=1e-5):
     return a.shape == b.shape and np.linalg.norm(a - b) <= rtol * np.linalg.norm(b) + 1e-12
 
 
@@ -968,7 +974,7 @@ def _ratio(answers, refs):
     if abs(alpha) < 1e-9:
         return None
     resid = math.sqrt(sum(float(np.sum((a - alpha * r) ** 2)) for a, r in zip(answers, refs)))
-    return alpha if resid <= 1e-6 * abs(alpha) * math.sqrt(den) else None
+    return alpha if resid <= 1e-5 * abs(alpha) * math.sqrt(den) else None
 
 
 def _fmt(x):
@@ -986,7 +992,7 @@ def _diagnose_values(ex, answers, refs, variants, lang):
     alpha = _ratio(answers, refs)
     if alpha is not None:
         if alpha < 0:
-            if abs(alpha + 1) < 1e-6:
+            if abs(alpha + 1) < 1e-5:
                 return "sign", _msg("sign", lang, where=where)
             return "sign", _msg("sign_factor", lang, factor=_fmt(alpha), where=where)
         if ex.scale_mistake == "cbow_scale":
@@ -1212,6 +1218,7 @@ def _build_softmax_jacobian_entry(sp):
             points.append({"i": 1 + n, "j": 2 + n, "y_i": yi, "y_j": float(rng.uniform(0.05, 1 - yi))})
     return dict(
         canon={"y_i": y_i, "y_j": y_j, "i": i, "j": j}, ref=y_i * (delta - y_j),
+        indexed="z",  # also accepted: exp(z[i]) / Sum(exp(z[k]), (k, 0, V - 1)) written with IndexedBase("z")
         variants=[("missing_term", "jacobian_missing_offdiag", y_i * delta),
                   ("missing_term", "jacobian_missing_offdiag", y_i * delta * (1 - y_j)),
                   ("missing_term", "jacobian_missing_delta", -y_i * y_j),
@@ -1284,8 +1291,9 @@ def _first_line(exc):
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _read_expression(ex, answer, canon, sp):
+def _read_expression(ex, answer, spec, sp, lang=None):
     """(expr, None) or (None, (message_key, fields)). Symbols are rebuilt by name."""
+    canon = spec["canon"]
     from sympy.core.function import AppliedUndef
 
     expected = ", ".join(ex.symbols)
@@ -1315,11 +1323,62 @@ def _read_expression(ex, answer, canon, sp):
     except Exception as exc:
         return None, ("sym_not_expression", {"expected": expected, "type": type(answer).__name__,
                                              "exc_text": _first_line(exc)})
-    unexpected = sorted({s.name for s in expr.free_symbols if s.name not in canon}
+    allowed = set(canon)
+    indexed = spec.get("indexed")
+    if indexed:
+        expected += " " + _msg("sym_or_indexed", "en" if lang is None else lang, base=indexed)
+    if indexed and _indexed_atoms(expr, indexed, sp):  # e.g. exp(z[i]) / Sum(exp(z[k]), (k, 0, V - 1))
+        allowed |= {indexed} | {str(a) for a in _indexed_atoms(expr, indexed, sp)} | {
+            s.name for s in _sum_limit_symbols(expr, sp)}
+    unexpected = sorted({str(s) for s in expr.free_symbols if str(s) not in allowed}
                         | {f"{f.func.__name__}(…)" for f in expr.atoms(AppliedUndef)})
     if unexpected:
         return None, ("sym_unexpected_symbols", {"unexpected": ", ".join(unexpected), "expected": expected})
-    return expr.xreplace({s: canon[s.name] for s in expr.free_symbols}), None
+    return expr.xreplace({s: canon[s.name] for s in expr.free_symbols
+                          if isinstance(s, sp.Symbol) and s.name in canon}), None
+
+
+def _indexed_atoms(expr, base, sp):
+    return {a for a in expr.atoms(sp.Indexed) if str(a.base.label) == base}
+
+
+def _sum_limit_symbols(expr, sp):
+    """Free symbols in the limits of the Sums in expr (the vocabulary size, e.g. V or n)."""
+    out = set()
+    for sm in expr.atoms(sp.Sum):
+        for _, lo, hi in sm.limits:
+            out |= sp.sympify(lo).free_symbols | sp.sympify(hi).free_symbols
+    return {x for x in out if isinstance(x, sp.Symbol)}
+
+
+def _indexed_points(expr, spec, sp, n_points=8, size=6, seed=5107):
+    """Evaluation points for an answer written with indexed logits z[·] and a Sum normaliser.
+
+    Returns (raw canonical points for the reference, answer values). The Sum's
+    own limits (after setting the size symbol to ``size``) decide which z
+    entries exist, so both 0-based and 1-based sums work.
+    """
+    canon = spec["canon"]
+    base = next(iter(_indexed_atoms(expr, spec["indexed"], sp))).base
+    size_syms = {x for x in _sum_limit_symbols(expr, sp) if x.name not in canon}
+    sub_size = {x: sp.Integer(size) for x in size_syms}
+    lo, hi = 0, size - 1
+    sums = expr.xreplace(sub_size).atoms(sp.Sum)
+    if sums:
+        _, a, b = next(iter(sums)).limits[0]
+        lo, hi = int(a), int(b)
+    rng = np.random.default_rng(seed)
+    raw, values = [], []
+    for n in range(n_points):
+        zs = rng.normal(0.0, 1.0, hi - lo + 1)
+        ii = int(rng.integers(lo, hi + 1))
+        jj = ii if n % 2 == 0 else int(rng.choice([t for t in range(lo, hi + 1) if t != ii]))
+        y = softmax(zs)
+        raw.append({"i": ii, "j": jj, "y_i": float(y[ii - lo]), "y_j": float(y[jj - lo])})
+        e = expr.xreplace({**sub_size, canon["i"]: sp.Integer(ii), canon["j"]: sp.Integer(jj)}).doit()
+        e = e.xreplace({base[sp.Integer(t)]: sp.Float(float(zs[t - lo]), 30) for t in range(lo, hi + 1)})
+        values.append(_evaluate(e, {}, sp))
+    return raw, values
 
 
 def _evaluate(expr, point, sp):
@@ -1358,15 +1417,19 @@ def _check_symbolic(ex, answer, lang):
 
     spec = ex.spec()
     canon = spec["canon"]
-    expr, problem = _read_expression(ex, answer, canon, sp)
+    expr, problem = _read_expression(ex, answer, spec, sp, lang)
     if problem is not None:
         key, fields = problem
         return Feedback(False, "unknown", _msg(key, lang, **fields))
-    points = [{canon[n]: v for n, v in p.items()} for p in spec["points"]]
+    if spec.get("indexed") and _indexed_atoms(expr, spec["indexed"], sp):
+        raw_points, raw_values = _indexed_points(expr, spec, sp)
+    else:
+        raw_points, raw_values = spec["points"], None
+    points = [{canon[n]: v for n, v in p.items()} for p in raw_points]
     ref_vals = [_evaluate(spec["ref"], p, sp) for p in points]
     ans_vals = []
-    for p, raw in zip(points, spec["points"]):
-        v = _evaluate(expr, p, sp)
+    for n, (p, raw) in enumerate(zip(points, raw_points)):
+        v = _evaluate(expr, p, sp) if raw_values is None else raw_values[n]
         if v is None or abs(v.imag) > 1e-9 * max(1.0, abs(v)):
             if _simplifies_to_zero(expr - spec["ref"], sp):  # e.g. a form SymPy cannot evaluate there
                 return Feedback(True, None, _msg("correct", lang, n=len(points)))
@@ -1391,7 +1454,7 @@ def _check_symbolic(ex, answer, lang):
             mistake = "sign" if alpha < 0 else "off_by_factor"
             return Feedback(False, mistake, _msg("sym_factor", lang, factor=_fmt(alpha)))
     worst = int(np.argmax(np.abs(a - r)))
-    return Feedback(False, "unknown", _msg("sym_unknown", lang, point=_show_point(spec["points"][worst])))
+    return Feedback(False, "unknown", _msg("sym_unknown", lang, point=_show_point(raw_points[worst])))
 
 
 #: exercise id -> {"kind": "numeric" | "symbolic", "notebook": "NN", "signature"/"symbols": ...}

@@ -514,6 +514,8 @@ def blas_threads(n):
 
 
 def _min_time(run, repeats):
+    """Minimum over ``repeats`` timed runs, after one untimed warm-up run (first-call costs)."""
+    run()
     best = math.inf
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -534,7 +536,8 @@ def time_ladder(V_values, d=50, K=5, repeats=3, seed=0, *, methods=METHODS, pair
     batch method on one batch of ``B`` pairs (an in-place SGD step with a
     tiny learning rate, on copies of the parameters); the time of a repeat is
     measured with ``time.perf_counter`` and divided by the number of pairs,
-    and the minimum over ``repeats`` is kept (the least disturbed run).
+    and the minimum over ``repeats`` is kept (the least disturbed run), after
+    one untimed warm-up run.
     Setting-up (trees, random numbers, copies) is not timed.
 
     Parameters

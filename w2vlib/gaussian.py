@@ -408,6 +408,13 @@ def _triple_loss(kind, margin, mu_w, var_w, mu_c, var_c, mu_n, var_n):
     return loss, (g_mu_w, g_var_w, -n_act * pc_mu, -n_act * pc_var, a * nn_mu, a * nn_var)
 
 
+def _scatter_rows(rows, values, V):
+    """Dense (V, D) array with ``values[k]`` added into row ``rows[k]`` (repeats accumulate)."""
+    D = values.shape[1]
+    flat = (rows[:, None] * D + np.arange(D)).ravel()
+    return np.bincount(flat, weights=values.ravel(), minlength=V * D).reshape(V, D)
+
+
 def _positive_number(name, value, strict=True):
     if isinstance(value, bool) or not np.isscalar(value) or not np.isfinite(value) or (
         value <= 0 if strict else value < 0
@@ -423,7 +430,7 @@ def _int(name, value, low):
 
 
 def train_gaussian_embeddings(corpus=None, *, ids=None, starts=None, vocab=None, dim=10, epochs=5, seed=0,
-                              kind="el", window=5, negative=1, margin=1.0, lr=0.05, batch_size=2048,
+                              kind="el", window=5, negative=1, margin=1.0, lr=0.2, batch_size=2048,
                               min_count=5, sample=1e-3, C=2.0, m_min=0.05, M_max=5.0, var_init=1.0,
                               mean_init=0.1, eval_pairs=20000, verbose=False):
     """Train diagonal Gaussian embeddings with the max-margin ranking loss.
@@ -553,13 +560,12 @@ def train_gaussian_embeddings(corpus=None, *, ids=None, starts=None, vocab=None,
             loss, (g_mu_w, g_var_w, g_mu_c, g_var_c, g_mu_n, g_var_n) = _triple_loss(
                 kind, margin, mu[w], var[w], mu_ctx[c], var_ctx[c], mu_ctx[n], var_ctx[n])
             total += float(loss.sum())
-            grads = [np.zeros((V, d)) for _ in params]
-            np.add.at(grads[0], w, g_mu_w)
-            np.add.at(grads[1], w, g_var_w)
-            np.add.at(grads[2], c, g_mu_c)
-            np.add.at(grads[3], c, g_var_c)
-            np.add.at(grads[2], n.reshape(-1), g_mu_n.reshape(-1, d))
-            np.add.at(grads[3], n.reshape(-1), g_var_n.reshape(-1, d))
+            # repeated rows accumulate (a scatter-add, as np.add.at, via bincount)
+            g_w = _scatter_rows(w, np.concatenate((g_mu_w, g_var_w), axis=1), V)
+            g_ctx = _scatter_rows(np.concatenate((c, n.reshape(-1))),
+                                  np.concatenate((np.concatenate((g_mu_c, g_var_c), axis=1),
+                                                  np.concatenate((g_mu_n, g_var_n), axis=2).reshape(-1, 2 * d))), V)
+            grads = [g_w[:, :d], g_w[:, d:], g_ctx[:, :d], g_ctx[:, d:]]
             for p, g, acc in zip(params, grads, G):
                 acc += g * g
                 p -= lr * g / (np.sqrt(acc) + eps)

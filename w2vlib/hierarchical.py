@@ -32,7 +32,8 @@ __all__ = ["huffman_codes", "hs_loss_and_grads", "hs_error"]
 def huffman_codes(counts):
     """Huffman codes and paths for every word, as word2vec.c builds them.
 
-    Implements the construction of notebook 03, section 3.2.
+    Implements the construction of notebook 03, section 3.2; the code
+    lengths L_w satisfy Kraft's equality Σ_w 2^(−L_w) = 1, (3.4).
 
     Parameters
     ----------

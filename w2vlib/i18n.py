@@ -171,6 +171,13 @@ LABELS: dict[str, dict[str, str]] = {
     "mean_sgns_loss_per_pair": {"en": "mean SGNS loss per pair (2.1)", "ja": "1 ペアあたりの平均 SGNS 損失 (2.1)"},
     "pc_variance": {"en": "PC{k} ({share:.0%} of variance)", "ja": "第 {k} 主成分（分散の {share:.0%}）"},
     "seed_n": {"en": "seed {n}", "ja": "シード {n}"},
+    # notebook 06 (SGNS as shifted PMI, w2vlib.pmi.plot_pmi_comparison)
+    "pair_count_bucket": {"en": "#(w,c) in ({lo}, {hi}]: r = {r:.2f}", "ja": "#(w,c) が ({lo}, {hi}]：r = {r:.2f}"},
+    "shifted_pmi_cds": {"en": "shifted PMI: PMI_α(w,c) − log k  (k = {k}, α = {cds})",
+                        "ja": "シフト付き PMI：PMI_α(w,c) − log k（k = {k}, α = {cds}）"},
+    "trained_dot": {"en": "trained score v_w·u_c", "ja": "学習後のスコア v_w·u_c"},
+    "pearson_r": {"en": "Pearson r", "ja": "ピアソンの相関係数 r"},
+    "pair_count": {"en": "pair count #(w,c) per epoch", "ja": "1 エポックあたりのペア数 #(w,c)"},
     # notebook 08 (scaled dot-product attention: why 1/√d_k)
     "key_dimension": {"en": "key dimension d_k", "ja": "キーの次元 d_k"},
     "score_variance": {"en": "variance of the scores", "ja": "スコアの分散"},

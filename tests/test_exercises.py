@@ -769,3 +769,44 @@ def test_float32_learner_code_is_accepted():
     def f32(v_c, o, U):
         return sm_grad_v_c(v_c.astype(np.float32), o, U.astype(np.float32))
     assert diagnose("softmax_grad_v_c", f32).correct
+
+
+# ============================================================================ every numeric id, generic mistakes
+CORRECT_NUMERIC = {
+    "softmax_grad_v_c": sm_grad_v_c, "softmax_grad_U": sm_grad_U,
+    "neg_sampling_grad_v_c": ns_grad_v_c, "neg_sampling_grad_U": ns_grad_U,
+    "cbow_softmax_grad_V_in": cbow_grad, "hs_grad_h": hs_grad,
+    "log_expected_likelihood_grad_mu_i": gauss_grad,
+    "attention_grad_V": attn_grad_V, "attention_grad_Q": attn_grad_Q,
+}
+
+
+def _raise(*args):
+    raise IndexError("index 99 is out of bounds")
+
+
+@pytest.mark.parametrize("eid", sorted(CORRECT_NUMERIC))
+@pytest.mark.parametrize("wrap, mistake", [
+    (lambda f: f, None),
+    (lambda f: lambda *a: -f(*a), "sign"),
+    (lambda f: lambda *a: 1.5 * f(*a), "cbow_scale|off_by_factor"),
+    (lambda f: lambda *a: f(*a)[..., None], "transpose"),
+    (lambda f: lambda *a: np.asarray(f(*a)).T if np.ndim(f(*a)) == 2 else np.atleast_2d(f(*a)), "transpose"),
+    (lambda f: lambda *a: f(*a) * np.inf, "not_finite"),
+    (lambda f: _raise, "error"),
+    (lambda f: lambda *a: None, "unknown"),
+])
+def test_generic_mistakes_for_every_numeric_exercise(eid, wrap, mistake):
+    fb = diagnose(eid, wrap(CORRECT_NUMERIC[eid]))
+    if mistake is None:
+        assert fb.correct
+    else:
+        assert fb.mistake in mistake.split("|")
+        if eid.startswith("cbow") and "cbow_scale" in mistake:
+            assert fb.mistake == "cbow_scale"
+    if mistake == "error":
+        assert "IndexError" in fb.message and "99" in fb.message
+
+
+def test_neg_sampling_grad_v_c_wrong_shape():
+    assert diagnose("neg_sampling_grad_v_c", lambda *a: ns_grad_v_c(*a)[None, :]).mistake == "transpose"

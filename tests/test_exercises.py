@@ -4,7 +4,6 @@ The candidate answers below are written the way a learner would write them
 (loops, fancy indexing, np.add.at, formulas from the notebooks), independently
 of the wrong variants that w2vlib.exercises builds internally.
 """
-import math
 import re
 import string
 

@@ -134,6 +134,16 @@ def test_temperature_slider_updates_loss_gradient_and_plot():
     assert f"{r['loss']:.4f}" in p.loss.value
 
 
+def test_plot_changes_before_the_loss_readout():
+    """A browser (and tests/test_browser.py) may stop looking as soon as the loss text changes."""
+    p = W.softmax_explorer().parts
+    order = []
+    p.plot.observe(lambda ch: order.append("plot"), names="value")
+    p.loss.observe(lambda ch: order.append("loss"), names="value")
+    p.temperature.value = 2.5
+    assert order == ["plot", "loss"]
+
+
 def test_logit_sliders_and_observed_word_update_the_outputs():
     box = W.softmax_explorer()
     p = box.parts

@@ -58,6 +58,12 @@ def _png(fig):
     return buf.getvalue()
 
 
+def _show(image, png, fig):
+    """Put ``png`` into the Image widget at the figure's own pixel width (a VBox would stretch it)."""
+    image.layout.width = f"{round(fig.get_figwidth() * fig.dpi)}px"
+    image.value = png
+
+
 def _words(words, V, name="words"):
     if words is None:
         return [f"w{i}" for i in range(V)]
@@ -99,7 +105,8 @@ def softmax_report(logits, o, temperature=1.0):
     (ŷ − y) / T (chain rule, ∂s/∂z = 1/T). T = 1 gives the skip-gram model
     itself with z = U v_c.
 
-    Implements (1.3) (the ``jacobian`` entry); the loss and ŷ − y come from
+    Implements (1.1) (``y_hat``, at the scaled logits) and (1.3) (the
+    ``jacobian`` entry); the loss and ŷ − y come from
     :func:`w2vlib.naive_softmax.softmax_error`, which implements (1.2), (1.4).
 
     Parameters
@@ -151,7 +158,7 @@ def _softmax_png(report, o, T, words):
     ax2.set_xticks(x, words)
     ax2.set_title(label("error_vector"))
     ax2.set_xlabel(label("observed_word_marked", word=words[o]))
-    return _png(fig)
+    return _png(fig), fig
 
 
 def softmax_explorer(logits=None, o=0, temperature=1.0, words=None, logit_range=(-5.0, 5.0)):
@@ -194,23 +201,27 @@ def softmax_explorer(logits=None, o=0, temperature=1.0, words=None, logit_range=
         for i in range(V)
     ]
     t_slider = widgets.FloatSlider(value=T, min=0.1, max=5.0, step=0.1, description="temperature",
-                                   continuous_update=False, readout_format=".1f")
+                                   continuous_update=False, readout_format=".1f",
+                                   style={"description_width": "initial"})
     o_pick = widgets.Dropdown(options=[(w, i) for i, w in enumerate(words)], value=o, description="o")
     loss = widgets.HTML()
     loss.add_class(LOSS_CLASS)
     grad = widgets.HTML()
-    plot = widgets.Image(format="png")
+    plot = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
 
     def refresh(change=None):
+        # Everything is computed first and the plot is sent first: a front end (or a test) that sees the
+        # loss read-out change can rely on the plot having changed already.
         zz = np.array([s.value for s in logit_sliders])
         r = softmax_report(zz, o_pick.value, t_slider.value)
-        loss.value = label("loss_readout", loss=f"{r['loss']:.4f}", T=f"{t_slider.value:.1f}")
+        png, fig = _softmax_png(r, o_pick.value, t_slider.value, words)
         head = "".join(f"<th style='padding:0 6px'>{w}</th>" for w in words)
         row_y = "".join(f"<td style='padding:0 6px'>{v:.3f}</td>" for v in r["y_hat"])
         row_g = "".join(f"<td style='padding:0 6px'>{v:+.3f}</td>" for v in r["grad"])
+        _show(plot, png, fig)
         grad.value = (f"<table><tr><th></th>{head}</tr><tr><th>ŷ</th>{row_y}</tr>"
                       f"<tr><th>ŷ − y</th>{row_g}</tr></table>")
-        plot.value = _softmax_png(r, o_pick.value, t_slider.value, words)
+        loss.value = label("loss_readout", loss=f"{r['loss']:.4f}")
 
     for w in [*logit_sliders, t_slider, o_pick]:
         w.observe(refresh, names="value")
@@ -300,7 +311,7 @@ def _noise_png(report, counts, words, power):
     ax2.set_ylabel(label("probability"))
     ax2.legend(fontsize=8)
     fig.suptitle(label("noise_power_title", alpha=f"{power:.2f}"))
-    return _png(fig)
+    return _png(fig), fig
 
 
 def noise_distribution_explorer(counts, words, power=0.75, top=15):
@@ -330,16 +341,16 @@ def noise_distribution_explorer(counts, words, power=0.75, top=15):
     slider = widgets.FloatSlider(value=float(power), min=0.0, max=1.0, step=0.05, description="α",
                                  continuous_update=False, readout_format=".2f")
     summary = widgets.HTML()
-    plot = widgets.Image(format="png")
+    plot = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
 
     def refresh(change=None):
         r = noise_report(counts, slider.value, top)
+        _show(plot, *_noise_png(r, counts, words, slider.value))  # plot first, read-out last
         summary.value = label(
             "noise_summary", top=len(r["top"]), top_mass=f"{r['top_mass']:.1%}",
             top_mass_unigram=f"{r['top_mass_unigram']:.1%}", rare_mass=f"{r['rare_mass']:.2%}",
             rare_mass_unigram=f"{r['rare_mass_unigram']:.2%}", boost=f"{r['rare_boost']:.1f}",
             perplexity=f"{r['perplexity']:,.0f}", V=f"{counts.size:,}")
-        plot.value = _noise_png(r, counts, words, slider.value)
 
     slider.observe(refresh, names="value")
     refresh()
@@ -529,7 +540,7 @@ def huffman_tree_explorer(counts, words):
     table = widgets.Text(value=text, description=label("count_table"), continuous_update=False,
                          layout=widgets.Layout(width="95%"), style={"description_width": "initial"})
     summary = widgets.HTML()
-    plot = widgets.Image(format="png")
+    plot = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
 
     def refresh(change=None):
         try:
@@ -540,12 +551,12 @@ def huffman_tree_explorer(counts, words):
             return
         rows = "".join(f"<tr><td>{w}</td><td>{n:g}</td><td><code>{c}</code></td><td>{L}</td></tr>"
                        for w, n, c, L in zip(ws, ns, r["codes"], r["lengths"]))
+        fig = draw_huffman_tree(ns, ws).figure
+        _show(plot, _png(fig), fig)  # plot first, read-out last
         summary.value = (
             f"<table><tr><th>{label('word')}</th><th>{label('count')}</th><th>{label('code')}</th>"
             f"<th>{label('code_length')}</th></tr>{rows}</table>"
             + label("huffman_summary", L=f"{r['mean_length']:.3f}", log2V=f"{r['balanced_length']:.3f}"))
-        ax = draw_huffman_tree(ns, ws)
-        plot.value = _png(ax.figure)
 
     table.observe(refresh, names="value")
     refresh()

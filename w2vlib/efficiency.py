@@ -1,21 +1,16 @@
 """The efficient-calculation ladder, notebook 05.
 
-One skip-gram update computed five ways, from the "school" version to the
-one a trainer uses:
+One skip-gram update computed in every form, from the "school" version to
+the one a trainer uses. Rows: the algorithm; columns: how it is run.
 
-=================  ======================================  ==================
-rung               function                                cost of one pair
-=================  ======================================  ==================
-full softmax       :func:`softmax_loss_and_grads_loop`     O(V·d) Python ops
-                   :func:`w2vlib.softmax_loss_and_grads`   O(V·d) NumPy
-hierarchical       :func:`hs_loss_and_grads_loop`          O(L·d), L ≈ log₂ V
-                   :func:`w2vlib.hs_loss_and_grads`
-negative sampling  :func:`neg_sampling_loss_and_grads_loop`  O((K+1)·d)
-                   :func:`w2vlib.neg_sampling_loss_and_grads`
-batch of B pairs   :func:`sg_softmax_batch` (5.4),         one GEMM / sparse
-                   :func:`w2vlib.batched.sg_hs_batch`,     product per batch
-                   :func:`w2vlib.batched.sg_neg_sampling_batch`
-=================  ======================================  ==================
+* full softmax, O(V·d): :func:`softmax_loss_and_grads_loop`,
+  :func:`w2vlib.softmax_loss_and_grads`, :func:`sg_softmax_batch`;
+* hierarchical softmax, O(L·d) with L ≈ log₂ V:
+  :func:`hs_loss_and_grads_loop`, :func:`w2vlib.hs_loss_and_grads`,
+  :func:`w2vlib.batched.sg_hs_batch`;
+* negative sampling, O((K+1)·d): :func:`neg_sampling_loss_and_grads_loop`,
+  :func:`w2vlib.neg_sampling_loss_and_grads`,
+  :func:`w2vlib.batched.sg_neg_sampling_batch`.
 
 The ``_loop`` functions are written on purpose with Python loops over words,
 path nodes and coordinates, one scalar at a time; they are the baseline the
@@ -139,9 +134,10 @@ def _dense(grad_rows, shape):
 def softmax_loss_and_grads_loop(v_c, o, U):
     """Naive-softmax loss and gradients of one pair, with Python loops.
 
-    Implements (1.2), (1.5), (1.6) in the cheap order of notebook 05: one pass
-    for the V logits, the V exponentials shared by the loss and ŷ (5.1), the
-    error vector δ = ŷ − y computed once and used for both gradients (5.3).
+    Implements (5.1) and (5.3) — the objective (1.2) and its gradients (1.5),
+    (1.6) in the cheap order of notebook 05: one pass for the V logits, the V
+    exponentials shared by the loss and ŷ (5.1), the error vector δ = ŷ − y
+    computed once and used for both gradients (5.3).
     Same arguments and results as :func:`w2vlib.softmax_loss_and_grads`.
 
     Parameters
@@ -189,7 +185,7 @@ def neg_sampling_loss_and_grads_loop(v_c, o, neg, U):
     """Negative-sampling loss and gradients of one pair, with Python loops.
 
     Implements (2.1), (2.5), (2.6) term by term, each term with one
-    exponential (5.2). Touches only the K + 1 rows ``o, neg``; every
+    exponential (5.2); touches R = K + 1 rows (5.6). Touches only the K + 1 rows ``o, neg``; every
     occurrence in ``neg`` is its own term, so repeated negatives and ``o``
     among the negatives accumulate (2.7). Same arguments and results as
     :func:`w2vlib.neg_sampling_loss_and_grads`.
@@ -222,7 +218,7 @@ def hs_loss_and_grads_loop(h, points, codes, W):
     """Hierarchical-softmax loss and gradients of one word, with Python loops.
 
     Implements (3.6), (3.8) node by node along the Huffman path, each node
-    with one exponential (5.2). Touches only the L rows on the path
+    with one exponential (5.2); touches R = L rows (5.5), (5.6). Touches only the L rows on the path
     (L ≈ log₂ V, (5.5)). Same arguments and results as
     :func:`w2vlib.hs_loss_and_grads`.
 
@@ -310,6 +306,8 @@ def sg_softmax_batch(V_in, U, c, o, lr=None):
 def mean_path_length(paths, words=None, weights=None):
     """Average Huffman path length L, the number of rows an HS update touches.
 
+    Implements E[L] = Σ_w p_w L_w of (5.5).
+
     Parameters
     ----------
     paths : list of (points, codes)
@@ -331,11 +329,8 @@ def mean_path_length(paths, words=None, weights=None):
     return float(weights @ lengths / weights.sum())
 
 
-_FAMILY = {"softmax": "softmax", "hs": "hs", "ns": "ns"}
-
-
 def operation_count(method, V, d, K=5, L=None):
-    """Floating-point operations of one skip-gram update, by the model (5.6).
+    """Floating-point operations of one skip-gram update. Implements (5.6).
 
     An update that touches R output rows costs 2Rd (R scores) + 2Rd
     (∂J/∂h = Σ_r g_r m_r) + Rd (the R gradient rows g_r h) = 5·R·d flops and
@@ -360,7 +355,7 @@ def operation_count(method, V, d, K=5, L=None):
         ``{"rows": R, "flops": 5·R·d, "exps": R}``.
     """
     family = str(method).split("_")[0]
-    if family not in _FAMILY:
+    if family not in ("softmax", "hs", "ns"):
         raise ValueError(f"method must be one of {METHODS} or 'softmax', 'hs', 'ns', got {method!r}")
     if int(V) < 2 or int(d) < 1:
         raise ValueError(f"V must be >= 2 and d >= 1, got V={V}, d={d}")
@@ -538,7 +533,10 @@ def time_ladder(V_values, d=50, K=5, repeats=3, seed=0, *, methods=METHODS, pair
     measured with ``time.perf_counter`` and divided by the number of pairs,
     and the minimum over ``repeats`` is kept (the least disturbed run), after
     one untimed warm-up run.
-    Setting-up (trees, random numbers, copies) is not timed.
+    Setting-up (trees, random numbers, copies) is not timed. The single-pair
+    functions return dense (V, d) gradients, and allocating them is part of
+    their time (O(V·d) memory work even for negative sampling); the batch
+    steps update the parameters in place and form no dense gradient.
 
     Parameters
     ----------

@@ -478,7 +478,7 @@ def test_registry():
     assert set(ex.NUMERIC_IDS) | set(ex.SYMBOLIC_IDS) == set(ex.EXERCISE_IDS) == set(ex.EXERCISES)
     for eid in ["softmax_grad_v_c", "softmax_grad_U", "neg_sampling_grad_v_c", "neg_sampling_grad_U",
                 "cbow_softmax_grad_V_in", "hs_grad_h", "log_expected_likelihood_grad_mu_i",
-                "attention_grad_V", "attention_grad_Q"]:
+                "attention_grad_V", "attention_grad_Q", "batch_neg_sampling_grad_U"]:
         assert ex.EXERCISES[eid]["kind"] == "numeric"
 
 
@@ -616,6 +616,150 @@ def test_attention_grad_Q_mistakes(answer, mistake):
     assert diagnose("attention_grad_Q", answer).mistake == mistake
 
 
+# ============================================================================ minibatch SGNS (notebook 04)
+def _batch_terms(H, o, neg, U):
+    """targets (B, K + 1) with o in column 0, and the per-term derivatives g (2.4)."""
+    targets = np.concatenate([o[:, None], neg], axis=1)
+    s = np.einsum("bkd,bd->bk", U[targets], H)
+    sign = np.where(np.arange(targets.shape[1]) == 0, 1.0, -1.0)
+    return targets, -sign * sig(-sign * s)
+
+
+def batch_grad_U(H, o, neg, U):
+    targets, g = _batch_terms(H, o, neg, U)
+    G = np.zeros_like(U)
+    np.add.at(G, targets, g[:, :, None] * H[:, None, :])
+    return G
+
+
+def batch_grad_U_loop(H, o, neg, U):  # one pair at a time, with the per-pair answer of notebook 02
+    G = np.zeros(U.shape)
+    for b in range(H.shape[0]):
+        G += ns_grad_U_loop(H[b], int(o[b]), neg[b], U)
+    return G
+
+
+def batch_grad_U_sparse(H, o, neg, U):  # (4.10) literally: G as a sparse (B, V) matrix, then Gᵀ H
+    import scipy.sparse
+
+    targets, g = _batch_terms(H, o, neg, U)
+    B, T = targets.shape
+    G = scipy.sparse.csr_matrix((g.ravel(), targets.ravel(), np.arange(0, B * T + 1, T)), shape=(B, U.shape[0]))
+    return G.T @ H
+
+
+def test_batch_reference_matches_finite_differences():
+    """The checker's reference is ∂J_B/∂U of J_B = Σ_b [−log σ(u_o·h_b) − Σ_k log σ(−u_k·h_b)], by central differences."""
+    def J_B(H, o, neg, U):
+        total = 0.0
+        for b in range(H.shape[0]):
+            total -= np.log(sig(U[o[b]] @ H[b]))
+            total -= np.sum(np.log(sig(-(U[neg[b]] @ H[b]))))
+        return total
+    eid = "batch_neg_sampling_grad_U"
+    for case in ex.NUMERIC[eid].cases():
+        H, o, neg, U = case.args
+        eps = 1e-6
+        fd = np.zeros_like(U)
+        for idx in np.ndindex(U.shape):
+            e = np.zeros_like(U)
+            e[idx] = eps
+            fd[idx] = (J_B(H, o, neg, U + e) - J_B(H, o, neg, U - e)) / (2 * eps)
+        assert np.allclose(ex.NUMERIC[eid].reference(*case.args), fd, atol=1e-7)
+
+
+def test_batch_cases_cover_repeats():
+    cases = ex.NUMERIC["batch_neg_sampling_grad_U"].cases()
+    plain = [c for c in cases if not c.dup]
+    assert plain and len(plain) < len(cases)
+    for c in plain:  # really no repeated index among the B·(K + 1) targets
+        _, o, neg, _ = c.args
+        targets = np.concatenate([o[:, None], neg], axis=1).ravel()
+        assert len(np.unique(targets)) == targets.size
+    kinds = set()
+    for c in cases:
+        _, o, neg, _ = c.args
+        kinds |= {"within row" for row in neg if len(set(row)) < len(row)}
+        kinds |= {"o in own row" for ob, row in zip(o, neg) if ob in row}
+        kinds |= {"shared o"} if len(set(o)) < len(o) else set()
+        kinds |= {"across rows" for a in range(len(o)) for b in range(a + 1, len(o)) if set(neg[a]) & set(neg[b])}
+    assert kinds == {"within row", "o in own row", "shared o", "across rows"}
+    assert len({c.args[0].shape[0] for c in cases}) > 2  # B varies, so 1/B is not one constant
+
+
+def test_batch_correct():
+    for f in (batch_grad_U, batch_grad_U_loop, batch_grad_U_sparse):
+        assert diagnose("batch_neg_sampling_grad_U", f).correct
+
+
+def _batch(pos, negf, scatter="add_at", scale=lambda B: 1.0):
+    """∂J_B/∂U with per-score derivatives pos(s_o) and negf(s_k), scattered in different ways."""
+    def f(H, o, neg, U):
+        targets = np.concatenate([o[:, None], neg], axis=1)
+        s = np.einsum("bkd,bd->bk", U[targets], H)
+        g = np.concatenate([pos(s[:, :1]) * np.ones((len(o), 1)), negf(s[:, 1:]) * np.ones_like(s[:, 1:])], axis=1)
+        rows = g[:, :, None] * H[:, None, :] * scale(len(o))
+        G = np.zeros_like(U)
+        if scatter == "add_at":
+            np.add.at(G, targets, rows)
+        elif scatter == "fancy":                      # G[targets] += …: a repeated target counts once
+            G[targets] += rows
+        elif scatter == "two_fancy":
+            G[o] += rows[:, 0]
+            G[neg] += rows[:, 1:]
+        elif scatter == "row_fancy":                  # accumulates across rows, not within one
+            for b in range(len(o)):
+                G[targets[b]] += rows[b]
+        elif scatter == "assign":
+            G[targets] = rows
+        return G
+    return f
+
+
+@pytest.mark.parametrize("mistake, pos, negf", NS_MISTAKES)
+def test_batch_per_score_mistakes(mistake, pos, negf):
+    assert diagnose("batch_neg_sampling_grad_U", _batch(pos, negf)).mistake == mistake
+
+
+@pytest.mark.parametrize("scatter", ["fancy", "two_fancy", "row_fancy", "assign"])
+def test_batch_fancy_scatter_is_duplicates_once(scatter):
+    fb = diagnose("batch_neg_sampling_grad_U", _batch(RIGHT_POS, RIGHT_NEG, scatter=scatter))
+    assert fb.mistake == "duplicates_once"
+    assert "G[targets] +=" in fb.message and "(4.10)" in fb.message
+
+
+def test_batch_mean_instead_of_sum():
+    fb = diagnose("batch_neg_sampling_grad_U", _batch(RIGHT_POS, RIGHT_NEG, scale=lambda B: 1.0 / B))
+    assert fb.mistake == "off_by_factor" and "mean" in fb.message and "1/B" in fb.message
+
+
+def test_batch_overwritten_in_loop_is_missing_term():
+    def overwrite(H, o, neg, U):
+        for b in range(H.shape[0]):
+            G = ns_grad_U(H[b], int(o[b]), neg[b], U)
+        return G
+    fb = diagnose("batch_neg_sampling_grad_U", overwrite)
+    assert fb.mistake == "missing_term" and "overwritten" in fb.message
+
+
+@pytest.mark.parametrize("answer, mistake", [
+    (lambda *a: -batch_grad_U(*a), "sign"),
+    (lambda *a: batch_grad_U(*a).T, "transpose"),
+    (lambda H, o, neg, U: H.T @ np.zeros((H.shape[0], U.shape[0])), "transpose"),   # Hᵀ G instead of Gᵀ H
+    (lambda H, o, neg, U: np.zeros_like(H), "transpose"),                             # shape of ∂J_B/∂H
+    (lambda *a: 2 * batch_grad_U(*a), "off_by_factor"),
+    (lambda H, o, neg, U: batch_grad_U(H, o, neg, U) / neg.shape[1], "off_by_factor"),  # divided by K
+    (lambda H, o, neg, U: np.zeros_like(U), "unknown"),
+])
+def test_batch_mistakes(answer, mistake):
+    assert diagnose("batch_neg_sampling_grad_U", answer).mistake == mistake
+
+
+def test_batch_feedback_in_japanese():
+    fb = ex.check("batch_neg_sampling_grad_U", _batch(RIGHT_POS, RIGHT_NEG, scatter="fancy"), lang="ja")
+    assert fb.mistake == "duplicates_once" and JAPANESE.search(fb.message)
+
+
 # ============================================================================ symbolic
 import sympy as sp  # noqa: E402
 
@@ -645,6 +789,16 @@ SYMBOLIC_CORRECT = {
     "sgns_optimal_dot": ["log(n_wc*D/(n_w*n_c)) - log(k)", "log(n_wc) + log(D) - log(n_w) - log(n_c) - log(k)",
                          sp.log(sp.Symbol("n_wc", positive=True) * sp.Symbol("D") / (sp.Symbol("k") * sp.Symbol("n_w")
                                                                                      * sp.Symbol("n_c")))],
+    "subsampling_keep_probability": [
+        "sqrt(t/z) + t/z", "(sqrt(z/t) + 1)*t/z",                        # word2vec.c's ran, as written in C
+        (sp.sqrt(sp.Symbol("z") / sp.Symbol("t")) + 1) * sp.Symbol("t") / sp.Symbol("z"),
+        "t/z*(1 + sqrt(z/t))", "(sqrt(z*t) + t)/z",
+    ],
+    "window_distance_weight": [
+        "(m - j + 1)/m", "1 - (j - 1)/m", "1 + 1/m - j/m",
+        sp.Sum(sp.Piecewise((1, sp.Symbol("j") <= sp.Symbol("m") - sp.Symbol("b", integer=True)), (0, True)),
+               (sp.Symbol("b", integer=True), 0, sp.Symbol("m") - 1)) / sp.Symbol("m"),   # the definition (4.6)
+    ],
 }
 
 
@@ -696,6 +850,22 @@ def test_symbolic_sgns_optimum_from_sympy():
     ("sgns_optimal_dot", "log(n_wc*D/(n_w*n_c))", "missing_term"),
     ("sgns_optimal_dot", "log(n_wc*D/(n_w*n_c)) + log(k)", "sign"),
     ("sgns_optimal_dot", "2*(log(n_wc*D/(n_w*n_c)) - log(k))", "off_by_factor"),
+    ("subsampling_keep_probability", "sqrt(t/z)", "missing_term"),               # the paper's (4.3)
+    ("subsampling_keep_probability", "Min(1, sqrt(t/z))", "missing_term"),
+    ("subsampling_keep_probability", "t/z", "missing_term"),
+    ("subsampling_keep_probability", "sqrt(z/t) + 1", "missing_term"),
+    ("subsampling_keep_probability", "-sqrt(t/z) - t/z", "sign"),
+    ("subsampling_keep_probability", "2*sqrt(t/z) + 2*t/z", "off_by_factor"),
+    ("subsampling_keep_probability", "Min(1, sqrt(t/z) + t/z)", "unknown"),
+    ("subsampling_keep_probability", "1 - sqrt(t/z)", "unknown"),
+    ("subsampling_keep_probability", "sqrt(z/t) + z/t", "unknown"),
+    ("window_distance_weight", "(m - j)/m", "unknown"),
+    ("window_distance_weight", "(m - j + 1)/(m + 1)", "unknown"),
+    ("window_distance_weight", "j/m", "unknown"),
+    ("window_distance_weight", "1/m", "unknown"),
+    ("window_distance_weight", "-(m - j + 1)/m", "sign"),
+    ("window_distance_weight", "(m - j + 1)/(2*m)", "off_by_factor"),
+    ("window_distance_weight", "(m - j + 1)/(m - 1)", "not_finite"),            # m = 1 is a window too
 ])
 def test_symbolic_mistakes(eid, answer, mistake):
     assert diagnose(eid, answer).mistake == mistake
@@ -747,7 +917,8 @@ def test_symbolic_callable_answer():
 
 def test_registry_symbolic():
     for eid in ["sigmoid_derivative", "log_sigmoid_derivative", "softmax_jacobian_entry",
-                "neg_sampling_scalar_grad", "gaussian_product_integral", "sgns_optimal_dot"]:
+                "neg_sampling_scalar_grad", "gaussian_product_integral", "sgns_optimal_dot",
+                "subsampling_keep_probability", "window_distance_weight"]:
         assert ex.EXERCISES[eid]["kind"] == "symbolic"
 
 
@@ -777,6 +948,7 @@ CORRECT_NUMERIC = {
     "cbow_softmax_grad_V_in": cbow_grad, "hs_grad_h": hs_grad,
     "log_expected_likelihood_grad_mu_i": gauss_grad,
     "attention_grad_V": attn_grad_V, "attention_grad_Q": attn_grad_Q,
+    "batch_neg_sampling_grad_U": batch_grad_U,
 }
 
 
@@ -809,3 +981,75 @@ def test_generic_mistakes_for_every_numeric_exercise(eid, wrap, mistake):
 
 def test_neg_sampling_grad_v_c_wrong_shape():
     assert diagnose("neg_sampling_grad_v_c", lambda *a: ns_grad_v_c(*a)[None, :]).mistake == "transpose"
+
+
+# ============================================================================ notebook 04: subsampling and window
+def test_symbolic_keep_probability_reference_is_word2vec_c():
+    """The reference equals word2vec.c's `ran` computed from counts, where it is below 1."""
+    spec = ex.SYMBOLIC["subsampling_keep_probability"].spec()
+    c = spec["canon"]
+    N, sample = 469_133, 1e-3
+    for cn in [5, 200, 1_000, 5_000, 30_000]:
+        ran = (np.sqrt(cn / (sample * N)) + 1) * (sample * N) / cn       # word2vec.c, TrainModelThread
+        ref = float(spec["ref"].subs({c["z"]: cn / N, c["t"]: sample}))
+        assert ref == pytest.approx(ran, rel=1e-12)
+    values = [float(spec["ref"].subs({c["z"]: p["z"], c["t"]: p["t"]})) for p in spec["points"]]
+    assert min(values) < 1 < max(values)  # test points on both sides of the min(1, ·)
+
+
+def test_symbolic_window_reference_counts_word2vec_c_windows():
+    """The reference equals the share of b = 0..m−1 whose window `for (a = b; a < 2m + 1 − b; a++)` reaches j."""
+    spec = ex.SYMBOLIC["window_distance_weight"].spec()
+    c = spec["canon"]
+    for m in range(1, 9):
+        for j in range(1, m + 1):
+            used = sum(1 for b in range(m) if any(abs(a - m) == j for a in range(b, 2 * m + 1 - b) if a != m))
+            assert spec["ref"].subs({c["m"]: m, c["j"]: j}) == sp.Rational(used, m)
+    assert any(p["j"] == p["m"] > 1 for p in spec["points"]) and any(p["j"] == 1 for p in spec["points"])
+
+
+def test_symbolic_paper_rule_message_names_the_difference_not_the_formula():
+    fb = diagnose("subsampling_keep_probability", "sqrt(t/z)")
+    assert fb.mistake == "missing_term"
+    assert "paper" in fb.message and "word2vec.c" in fb.message and "(4.3)" in fb.message
+    assert "t/z" not in fb.message and "√(t/z) +" not in fb.message
+    fb = ex.check("subsampling_keep_probability", "sqrt(t/z)", lang="ja")
+    assert fb.mistake == "missing_term" and "論文" in fb.message
+
+
+@pytest.mark.parametrize("answer, words", [
+    ("Min(1, sqrt(t/z) + t/z)", ["min(1, ·)"]),
+    ("1 - sqrt(t/z)", ["discarding"]),
+    ("1 - sqrt(t/z) - t/z", ["discarding"]),
+    ("sqrt(z/t) + z/t", ["swapped"]),
+    ("t/z", ["two terms"]),
+])
+def test_symbolic_keep_probability_specific_messages(answer, words):
+    fb = diagnose("subsampling_keep_probability", answer)
+    assert not fb.correct and all(w in fb.message for w in words)
+
+
+@pytest.mark.parametrize("answer, words", [
+    ("(m - j)/m", ["j = m", "b = 0"]),
+    ("1 - j/m", ["j = m", "b = 0"]),
+    ("(m - j - 1)/m", ["j = m"]),
+    ("(m - j + 1)/(m + 1)", ["0, …, m − 1", "j = 1"]),
+    ("j/m", ["distance 1"]),
+    ("(j - 1)/m", ["distance 1"]),
+    ("1/m", ["single value of b"]),
+])
+def test_symbolic_window_specific_messages(answer, words):
+    fb = diagnose("window_distance_weight", answer)
+    assert fb.mistake == "unknown" and all(w in fb.message for w in words), fb.message
+    assert "(m − j + 1)" not in fb.message and "m - j + 1" not in fb.message
+
+
+def test_symbolic_window_unexpected_symbol():
+    fb = diagnose("window_distance_weight", "(m - b)/m")
+    assert fb.mistake == "unknown" and "b" in fb.message and "j, m" in fb.message
+
+
+def test_new_exercises_have_hints_and_notebook():
+    for eid in ["subsampling_keep_probability", "window_distance_weight", "batch_neg_sampling_grad_U"]:
+        assert ex.EXERCISES[eid]["notebook"] == "04"
+        assert JAPANESE.search(ex.hint(eid, 1, lang="ja")) and not JAPANESE.search(ex.hint(eid, 3, lang="en"))

@@ -276,7 +276,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The softmax Jacobian diag(a) − a aᵀ lost its −a aᵀ part: every weight in a row depends on every score of that row.",
         "ja": "softmax のヤコビ行列 diag(a) − a aᵀ の −a aᵀ の部分が抜けています。各行の重みはその行のすべてのスコアに依存します。",
     },
+    "batch_mean": {
+        "en": "Your result is the batch mean of the per-pair gradients: J_B (4.9) is the sum of its terms, so every pair adds its full contribution (no 1/B).",
+        "ja": "結果は各ペアの勾配のバッチ平均になっています。J_B (4.9) は項の和なので、各ペアは寄与をそのまま加えます（1/B は掛かりません）。",
+    },
+    "batch_one_example": {
+        "en": "Only one pair of the batch contributes: the gradient of J_B (4.9) collects the terms of all B pairs; is the result overwritten inside your loop instead of accumulated?",
+        "ja": "バッチの中の一つのペアしか寄与していません。J_B (4.9) の勾配は B 個すべてのペアの項を集めます。ループの中で結果を加算せずに上書きしていませんか。",
+    },
+    "batch_duplicates_once": {
+        "en": "Right when every index in the batch differs, wrong when a word repeats (twice as a negative, in two pairs, or o among the negatives): an update like `G[targets] += rows` adds a repeated row only once; the scatter-add Gᵀ H of (4.10) must accumulate every term.",
+        "ja": "バッチ内の添字がすべて異なるときは正しく、語が重複するとき（負例として二回、二つのペアにまたがって、または負例に o が含まれる場合）に誤ります。`G[targets] += rows` のような更新は重複した行を一度しか加算しません。(4.10) の散布加算 Gᵀ H ではすべての項を累積する必要があります。",
+    },
     # ---- where to look, used in "sign" messages
+    "where.batch_sgns": {
+        "en": "g_τ = ∂J/∂(u_r·h) for the positive and the negative terms (2.4)",
+        "ja": "正例と負例の項の g_τ = ∂J/∂(u_r·h) (2.4)",
+    },
+    "where.subsampling_keep_probability": {
+        "en": "the whole expression: a probability is never negative", "ja": "式全体（確率は負になりません）"},
+    "where.window_distance_weight": {
+        "en": "the whole expression: a probability is never negative", "ja": "式全体（確率は負になりません）"},
     "where.softmax": {"en": "ŷ − y (1.4)", "ja": "ŷ − y (1.4)"},
     "where.sgns": {
         "en": "∂J/∂s_o and ∂J/∂s_k (2.4)",
@@ -389,6 +409,46 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sgns_missing_log": {
         "en": "That is e^x, not x: the stationarity condition gives the ratio for e^x, so take its logarithm.",
         "ja": "それは x ではなく e^x です。停留条件から得られるのは e^x についての比なので、その対数をとってください。",
+    },
+    "subsampling_paper_rule": {
+        "en": "That is the paper's rule (4.3), not word2vec.c's: the C code computes `ran` differently and keeps every word more often. Rewrite its `ran` with z_w = n_w/N and multiply out the bracket.",
+        "ja": "それは論文の規則 (4.3) で、word2vec.c の規則ではありません。C のコードは `ran` を別の式で計算し、どの語も論文より高い確率で残します。`ran` を z_w = n_w/N で書き直し、括弧を展開してください。",
+    },
+    "subsampling_one_term": {
+        "en": "One term is missing: multiplying out the bracket of `ran` gives two terms, one for each term inside the bracket.",
+        "ja": "項が一つ抜けています。`ran` の括弧を展開すると、括弧の中の各項に対応して二つの項が出ます。",
+    },
+    "subsampling_missing_factor": {
+        "en": "That is only the bracket of `ran`: the C code multiplies it by (sample · train_words) / cn, i.e. by a factor in t and z_w.",
+        "ja": "それは `ran` の括弧の部分だけです。C のコードではこれに (sample · train_words) / cn、すなわち t と z_w による係数を掛けています。",
+    },
+    "subsampling_discard": {
+        "en": "That is a probability of discarding (the paper states its rule that way); the exercise asks for the probability of keeping an occurrence.",
+        "ja": "それは捨てる確率です（論文は規則をその形で述べています）。この演習で求めるのは、出現を残す確率です。",
+    },
+    "subsampling_swapped": {
+        "en": "z and t are swapped: a more frequent word (larger z_w) must be kept less often, so the probability must fall as z grows.",
+        "ja": "z と t が入れ替わっています。頻度の高い語（z_w が大きい語）ほど残りにくいはずなので、確率は z が大きくなると減るはずです。",
+    },
+    "subsampling_min": {
+        "en": "Right inside, but leave out the min(1, ·): the exercise asks for the expression inside it (the clipping to 1 is a separate step).",
+        "ja": "中身は正しいのですが、min(1, ·) は外してください。この演習で求めるのはその中の式です（1 での打ち切りは別の段階です）。",
+    },
+    "window_off_by_one": {
+        "en": "Off by one: check j = m. The farthest word is used when b = 0, so its probability is not 0; count the values of b with j ≤ m − b again.",
+        "ja": "一つずれています。j = m で確かめてください。最も遠い語も b = 0 のときには使われるので、その確率は 0 ではありません。j ≤ m − b を満たす b の個数を数え直してください。",
+    },
+    "window_count_values": {
+        "en": "The denominator should count the equally likely values of b: b = next_random % window takes the values 0, …, m − 1; check j = 1, which is always used.",
+        "ja": "分母は等確率でとる b の値の個数になるはずです。b = next_random % window は 0, …, m − 1 の値をとります。常に使われる j = 1 で確かめてください。",
+    },
+    "window_inverted": {
+        "en": "Your weight grows with the distance, but near words are used more often: distance 1 is inside the window for every b.",
+        "ja": "重みが距離とともに増えていますが、近い語ほど多く使われるはずです。距離 1 はどの b でもウィンドウの中にあります。",
+    },
+    "window_one_value": {
+        "en": "That is the probability of a single value of b; distance j is used for several values of b, so count all b with j ≤ m − b.",
+        "ja": "それは b の一つの値の確率です。距離 j は複数の b の値で使われるので、j ≤ m − b を満たす b をすべて数えてください。",
     },
     "sgns_missing_D": {
         "en": "A count is missing in the PMI: probabilities are counts divided by the total D, so D appears in the ratio.",
@@ -518,6 +578,30 @@ HINTS: dict[str, list[dict[str, str]]] = {
         {"en": "e^x = n_wc D / (k n_w n_c), so x = PMI(w, c) − log k (Levy & Goldberg 2014).",
          "ja": "e^x = n_wc D / (k n_w n_c) なので x = PMI(w, c) − log k です（Levy & Goldberg 2014）。"},
     ],
+    "subsampling_keep_probability": [
+        {"en": "In word2vec.c, cn is the count n_w, train_words is N and sample is t; the frequency is z = n_w/N.",
+         "ja": "word2vec.c の cn は頻度 n_w、train_words は N、sample は t です。相対頻度は z = n_w/N です。"},
+        {"en": "Divide numerator and denominator by N: cn/(sample·train_words) = z/t and (sample·train_words)/cn = t/z.",
+         "ja": "分子と分母を N で割ります: cn/(sample·train_words) = z/t、(sample·train_words)/cn = t/z です。"},
+        {"en": "ran = (√(z/t) + 1)·t/z and √(z/t)·t/z = √(t/z), so P_keep = sqrt(t/z) + t/z before the min(1, ·) (4.2).",
+         "ja": "ran = (√(z/t) + 1)·t/z で、√(z/t)·t/z = √(t/z) なので、min(1, ·) の前の P_keep は sqrt(t/z) + t/z です (4.2)。"},
+    ],
+    "window_distance_weight": [
+        {"en": "b = next_random % window is uniform on {0, …, m − 1}, and the window actually used is m − b.",
+         "ja": "b = next_random % window は {0, …, m − 1} 上の一様分布に従い、実際に使われるウィンドウは m − b です。"},
+        {"en": "Distance j is used exactly when j ≤ m − b, i.e. b ≤ m − j: count those values of b and divide by m.",
+         "ja": "距離 j が使われるのは j ≤ m − b、すなわち b ≤ m − j のときです。そのような b の個数を数えて m で割ります。"},
+        {"en": "b = 0, 1, …, m − j are m − j + 1 values, so P = (m − j + 1)/m (4.6).",
+         "ja": "b = 0, 1, …, m − j は m − j + 1 個の値なので、P = (m − j + 1)/m です (4.6)。"},
+    ],
+    "batch_neg_sampling_grad_U": [
+        {"en": "J_B is the sum over the pairs b of the SGNS loss (2.1) with v_c = h_b, so ∂J_B/∂U is the sum of the per-pair gradients (2.6).",
+         "ja": "J_B は v_c = h_b とした SGNS の損失 (2.1) をペア b について足したものなので、∂J_B/∂U はペアごとの勾配 (2.6) の和です。"},
+        {"en": "Pair b adds −σ(−u_{o_b}·h_b) h_b to row o_b and σ(u_k·h_b) h_b to row k for every entry k of neg[b]; repeated words add up (4.10).",
+         "ja": "ペア b は第 o_b 行に −σ(−u_{o_b}·h_b) h_b を、neg[b] の各要素 k について第 k 行に σ(u_k·h_b) h_b を加えます。重複した語の寄与は足し合わされます (4.10)。"},
+        {"en": "targets = np.concatenate([o[:, None], neg], axis=1); compute g of shape (B, K + 1) (2.4) and accumulate np.add.at(G, targets, g[:, :, None] * H[:, None, :]).",
+         "ja": "targets = np.concatenate([o[:, None], neg], axis=1) とし、形状 (B, K + 1) の g (2.4) を計算して np.add.at(G, targets, g[:, :, None] * H[:, None, :]) で累積します。"},
+    ],
 }
 
 
@@ -632,6 +716,30 @@ def _attention_cases():
     return cases
 
 
+def _batch_sgns_cases():
+    """Minibatches of B skip-gram pairs (H, o, neg, U); B, K, V and d differ between inputs.
+
+    The first two have all B·(K + 1) target indices distinct; the others repeat
+    a negative within a row, across rows, use o as its own or another row's
+    negative, and share o between rows (each of these is its own term of (4.9)).
+    """
+    specs = [  # (V, d, o, neg, dup)
+        (12, 3, [0, 4, 9], [[1, 2], [5, 6], [10, 11]], False),
+        (10, 4, [7, 2], [[0, 3, 5], [8, 1, 9]], False),
+        (9, 3, [2, 2, 5, 1], [[4, 4], [2, 7], [5, 0], [4, 1]], True),
+        (8, 2, [3, 6], [[3, 3, 3], [0, 6, 3]], True),
+        (11, 5, [1, 3, 1, 0, 3], [[2, 3, 2, 1], [3, 0, 1, 2], [0, 0, 4, 2], [1, 2, 2, 3], [4, 3, 1, 1]], True),
+        (7, 3, [1], [[1, 1]], True),
+    ]
+    cases = []
+    for seed, (V, d, o, neg, dup) in enumerate(specs):
+        r = np.random.default_rng(4700 + seed)
+        H = r.normal(0.0, 1.0, (len(o), d))
+        U = r.normal(0.0, 0.8, (V, d))
+        cases.append(_Case((H, np.array(o, dtype=np.int64), np.array(neg, dtype=np.int64), U), dup))
+    return cases
+
+
 # =============================================================================== references
 def _softmax_parts(h, o, U):
     z = U @ h
@@ -677,23 +785,24 @@ def _ref_hs(h, points, codes, W):
 
 
 def _ref_gauss(mu_i, var_i, mu_j, var_j):
-    """w2vlib.gaussian's gradient; the closed form −(μ_i − μ_j)/(var_i + var_j) if that module is absent."""
-    try:
-        from .gaussian import log_expected_likelihood
-    except ImportError:
-        return -(mu_i - mu_j) / (var_i + var_j)
+    """∂E/∂μ_i of w2vlib.gaussian.log_expected_likelihood (7.3)."""
+    from .gaussian import log_expected_likelihood
+
     return np.asarray(log_expected_likelihood(mu_i, var_i, mu_j, var_j)[1][0], dtype=np.float64)
 
 
 def _ref_attention(Q, K, V, d_out):
-    """w2vlib.attention's (dQ, dK, dV); the textbook backward pass if that module is absent."""
-    try:
-        from .attention import attention_grads
-    except ImportError:
-        S, A, dA = _attention_forward_parts(Q, K, V, d_out)
-        dS = _softmax_backward(A, dA) / math.sqrt(Q.shape[1])
-        return dS @ K, dS.T @ Q, A.T @ d_out
+    """(dQ, dK, dV) of w2vlib.attention.attention_grads (8.2)–(8.4)."""
+    from .attention import attention_grads
+
     return attention_grads(Q, K, V, d_out)
+
+
+def _ref_batch_sgns_U(H, o, neg, U):
+    """∂J_B/∂U (4.10) of w2vlib.batched.sg_neg_sampling_batch, with H as the input matrix and c = 0..B−1."""
+    from .batched import sg_neg_sampling_batch
+
+    return sg_neg_sampling_batch(H, U, np.arange(H.shape[0]), o, neg)[2]
 
 
 # =============================================================================== wrong variants
@@ -829,6 +938,44 @@ def _var_gauss(mu_i, var_i, mu_j, var_j):
     ]
 
 
+def _var_batch_sgns(H, o, neg, U):
+    """Wrong ∂J_B/∂U: the per-pair variants of (2.6) summed over the batch, the batch mean,
+    one example only, and fancy-indexed scatters that count a repeated row once."""
+    V, d = U.shape
+    B = H.shape[0]
+    per_row = [_sgns_coefficients(H[b], int(o[b]), neg[b], U) for b in range(B)]
+    out = []
+    for i, (m, key, _, _) in enumerate(per_row[0][0]):
+        G = np.zeros((V, d))
+        for b, (coeffs, _, _) in enumerate(per_row):
+            _, _, go, gk = coeffs[i]
+            np.add.at(G, neg[b], np.outer(gk, H[b]))
+            G[o[b]] += go * H[b]
+        out.append((m, key, G))
+    right_o = np.array([ro for _, ro, _ in per_row])                  # (B,)
+    right_k = np.array([rk for _, _, rk in per_row])                  # (B, K)
+    rows = np.concatenate((o[:, None], neg), axis=1)                  # (B, K + 1) targets
+    coef = np.concatenate((right_o[:, None], right_k), axis=1)
+    terms = coef[:, :, None] * H[:, None, :]                          # (B, K + 1, d), one row per term
+    ref = _scatter(V, d, rows.ravel(), terms.reshape(-1, d))
+    out.append(("off_by_factor", "batch_mean", ref / B))
+    for b in (0, B - 1):
+        G = _scatter(V, d, rows[b], terms[b])
+        out.append(("missing_term", "batch_one_example", G))
+    for mode in ("fancy", "assign"):
+        out.append(("duplicates_once", "batch_duplicates_once", _scatter(V, d, rows.ravel(), terms.reshape(-1, d),
+                                                                          mode)))
+    G = np.zeros((V, d))
+    G[o] += right_o[:, None] * H
+    G[neg] += right_k[:, :, None] * H[:, None, :]
+    out.append(("duplicates_once", "batch_duplicates_once", G))
+    G = np.zeros((V, d))
+    G[o] = right_o[:, None] * H
+    G[neg] = right_k[:, :, None] * H[:, None, :]
+    out.append(("duplicates_once", "batch_duplicates_once", G))
+    return out
+
+
 def _attention_forward_parts(Q, K, V, d_out, scale=True):
     d_k = Q.shape[1]
     S = Q @ K.T / (math.sqrt(d_k) if scale else 1.0)
@@ -880,6 +1027,7 @@ class _Numeric:
     cases: Callable
     where: str             # MESSAGES key used in "sign" messages
     scale_mistake: str = "off_by_factor"  # what a positive constant factor is called
+    dup_key: str = "duplicates_once"      # MESSAGES key when only inputs with repeated indices fail
     notebook: str = ""
     kind: str = "numeric"
 
@@ -912,7 +1060,7 @@ NUMERIC = {
     "cbow_softmax_grad_V_in": _Numeric(
         "cbow_softmax_grad_V_in", ("context", "c", "V_in", "U"), _q("∂J/∂V_in (3.2)", "∂J/∂V_in (3.2)"),
         lambda context, c, V_in, U: V_in.shape, "(V, d)", _ref_cbow, _var_cbow, _cbow_cases,
-        "where.softmax", scale_mistake="cbow_scale", notebook="03"),
+        "where.softmax", scale_mistake="cbow_scale", dup_key="cbow_duplicates_once", notebook="03"),
     "hs_grad_h": _Numeric(
         "hs_grad_h", ("h", "points", "codes", "W"), _q("∂J/∂h (3.8)", "∂J/∂h (3.8)"),
         lambda h, points, codes, W: h.shape, "(d,)", _ref_hs, _var_hs, _hs_cases,
@@ -930,6 +1078,10 @@ NUMERIC = {
         "attention_grad_Q", ("Q", "K", "V", "d_out"), _q("dQ = ∂L/∂Q", "dQ = ∂L/∂Q"),
         lambda Q, K, V, d_out: Q.shape, "(n_q, d_k)", lambda *a: _ref_attention(*a)[0], _var_attention("Q"),
         _attention_cases, "where.attention", notebook="08"),
+    "batch_neg_sampling_grad_U": _Numeric(
+        "batch_neg_sampling_grad_U", ("H", "o", "neg", "U"), _q("∂J_B/∂U (4.10)", "∂J_B/∂U (4.10)"),
+        lambda H, o, neg, U: U.shape, "(V, d)", _ref_batch_sgns_U, _var_batch_sgns, _batch_sgns_cases,
+        "where.batch_sgns", dup_key="batch_duplicates_once", notebook="04"),
 }
 
 
@@ -1067,8 +1219,7 @@ def _check_numeric(ex, answer, lang):
     # right on every input without repeated indices, wrong with them
     plain = [i for i, c in enumerate(cases) if not c.dup]
     if len(plain) < len(cases) and all(_close(answers[i], refs[i]) for i in plain):
-        key = "cbow_duplicates_once" if ex.id.startswith("cbow") else "duplicates_once"
-        return Feedback(False, "duplicates_once", _msg(key, lang))
+        return Feedback(False, "duplicates_once", _msg(ex.dup_key, lang))
     # two mistakes at once (e.g. a dropped σ plus duplicates): name the one seen without repeats
     if len(plain) < len(cases):
         found = _diagnose_values(ex, [answers[i] for i in plain], [refs[i] for i in plain],
@@ -1273,6 +1424,48 @@ def _build_sgns_optimal_dot(sp):
         points=points)
 
 
+def _build_subsampling_keep_probability(sp):
+    z, t = sp.Symbol("z", positive=True), sp.Symbol("t", positive=True)
+    keep = sp.sqrt(t / z) + t / z
+    paper = sp.sqrt(t / z)
+    rng = np.random.default_rng(5108)
+    points = []
+    for n in range(10):  # z/t below φ² (the code keeps always, keep > 1) and well above
+        tt = float(10 ** rng.uniform(-5, -2))
+        ratio = float(rng.uniform(0.4, 2.5)) if n % 3 == 0 else float(10 ** rng.uniform(0.5, 2.5))
+        points.append({"z": tt * ratio, "t": tt})
+    return dict(
+        canon={"z": z, "t": t}, ref=keep,
+        variants=[("missing_term", "subsampling_paper_rule", paper),
+                  ("missing_term", "subsampling_paper_rule", sp.Min(1, paper)),
+                  ("unknown", "subsampling_min", sp.Min(1, keep)),
+                  ("missing_term", "subsampling_one_term", t / z),
+                  ("missing_term", "subsampling_missing_factor", sp.sqrt(z / t) + 1),
+                  ("unknown", "subsampling_discard", 1 - paper),
+                  ("unknown", "subsampling_discard", 1 - keep),
+                  ("unknown", "subsampling_discard", 1 - sp.Min(1, keep)),
+                  ("unknown", "subsampling_swapped", sp.sqrt(z / t) + z / t),
+                  ("unknown", "subsampling_swapped", sp.sqrt(z / t))],
+        points=points)
+
+
+def _build_window_distance_weight(sp):
+    j, m = sp.Symbol("j", integer=True, positive=True), sp.Symbol("m", integer=True, positive=True)
+    # every distance of small windows, j = m (only b = 0) and j = 1 (every b) included
+    pairs = [(1, 1), (2, 1), (2, 2), (3, 2), (5, 1), (5, 3), (5, 5), (7, 4), (8, 8), (10, 6)]
+    return dict(
+        canon={"j": j, "m": m}, ref=(m - j + 1) / m,
+        variants=[("unknown", "window_off_by_one", (m - j) / m),
+                  ("unknown", "window_off_by_one", (m - j - 1) / m),
+                  ("unknown", "window_off_by_one", (m - j + 2) / m),
+                  ("unknown", "window_count_values", (m - j + 1) / (m + 1)),
+                  ("unknown", "window_count_values", (m - j) / (m + 1)),
+                  ("unknown", "window_inverted", j / m),
+                  ("unknown", "window_inverted", (j - 1) / m),
+                  ("unknown", "window_one_value", 1 / m)],
+        points=[{"j": jj, "m": mm} for mm, jj in pairs])
+
+
 SYMBOLIC: dict[str, _Symbolic] = {
     "sigmoid_derivative": _Symbolic("sigmoid_derivative", ("x",), _build_sigmoid_derivative, "02"),
     "log_sigmoid_derivative": _Symbolic("log_sigmoid_derivative", ("x",), _build_log_sigmoid_derivative, "02"),
@@ -1282,6 +1475,9 @@ SYMBOLIC: dict[str, _Symbolic] = {
     "gaussian_product_integral": _Symbolic("gaussian_product_integral", ("mu_i", "mu_j", "var_i", "var_j"),
                                            _build_gaussian_product_integral, "07"),
     "sgns_optimal_dot": _Symbolic("sgns_optimal_dot", ("n_wc", "n_w", "n_c", "D", "k"), _build_sgns_optimal_dot, "06"),
+    "subsampling_keep_probability": _Symbolic("subsampling_keep_probability", ("z", "t"),
+                                              _build_subsampling_keep_probability, "04"),
+    "window_distance_weight": _Symbolic("window_distance_weight", ("j", "m"), _build_window_distance_weight, "04"),
 }
 
 

@@ -28,6 +28,10 @@ __all__ = ["neg_sampling_loss_and_grads", "neg_sampling_error", "neg_sampling_co
 def neg_sampling_error(h, o, neg, U):
     """Loss and the scalar derivatives with respect to the scores.
 
+    The derivatives use σ′ = σ(1 − σ) (2.2) and 1 − σ(x) = σ(−x) (2.3):
+    d/ds[−log σ(s)] = −(1 − σ(s)) = −σ(−s), evaluated directly as σ(−s) so
+    that no cancellation 1 − σ(s) occurs for large s. Implements (2.2)–(2.4).
+
     Returns
     -------
     loss : float
@@ -48,7 +52,9 @@ def neg_sampling_error(h, o, neg, U):
 def scatter_rows(V, d, rows, values):
     """Dense (V, d) matrix with ``values[i]`` added into row ``rows[i]``.
 
-    Repeated rows accumulate (``np.add.at``), they never overwrite.
+    Repeated rows accumulate (``np.add.at``), they never overwrite: a word
+    drawn twice as a negative, or equal to ``o``, gets every contribution.
+    Implements the row sums (2.7).
     """
     out = np.zeros((V, d))
     np.add.at(out, rows, values)

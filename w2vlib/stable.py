@@ -18,6 +18,9 @@ __all__ = ["sigmoid", "log_sigmoid", "softmax", "log_softmax"]
 def sigmoid(x):
     """Logistic function σ(x) = 1 / (1 + e^{−x}), stable for any finite x.
 
+    For x < 0 it evaluates σ(x) = e^{x} / (1 + e^{x}) = 1 − σ(−x), identity
+    (2.3) of notebook 02, so e^{|x|} is never formed. Implements (2.3).
+
     Parameters
     ----------
     x : array_like

@@ -185,7 +185,7 @@ def neg_sampling_loss_and_grads_loop(v_c, o, neg, U):
     """Negative-sampling loss and gradients of one pair, with Python loops.
 
     Implements (2.1), (2.5), (2.6) term by term, each term with one
-    exponential (5.2); touches R = K + 1 rows (5.6). Touches only the K + 1 rows ``o, neg``; every
+    exponential (5.2); touches only the R = K + 1 rows ``o, neg`` (5.6). Every
     occurrence in ``neg`` is its own term, so repeated negatives and ``o``
     among the negatives accumulate (2.7). Same arguments and results as
     :func:`w2vlib.neg_sampling_loss_and_grads`.

@@ -3,6 +3,9 @@ import pytest
 from _oracles import assert_close, check_three_oracles
 
 from w2vlib import softmax_loss_and_grads
+from w2vlib.gradcheck import numeric_gradient, relative_error
+from w2vlib.naive_softmax import softmax_jacobian
+from w2vlib.stable import softmax
 from w2vlib.symbolic import softmax_objective
 
 
@@ -64,3 +67,26 @@ def test_accepts_lists_and_returns_float64():
 def test_bad_input_names_the_argument(v_c, o, U, match):
     with pytest.raises(ValueError, match=match):
         softmax_loss_and_grads(v_c, o, U)
+
+
+def test_softmax_jacobian_against_sympy_and_finite_differences(rng):
+    """(1.3): SymPy differentiates exp(z_i)/Σ_k exp(z_k); central differences of softmax agree."""
+    import sympy as sp
+
+    V = 4
+    z = rng.normal(size=V) * 3
+    zs = sp.symbols(f"z0:{V}", real=True)
+    y_sym = [sp.exp(zi) / sum(sp.exp(zk) for zk in zs) for zi in zs]
+    J_sym = sp.Matrix(V, V, lambda i, j: sp.diff(y_sym[i], zs[j]))
+    J_num = np.array(J_sym.subs(dict(zip(zs, z))).evalf(30), dtype=np.float64)
+    J = softmax_jacobian(z)
+    np.testing.assert_allclose(J, J_num, atol=1e-15)
+    fd = np.array([numeric_gradient(lambda s, i=i: softmax(s)[i], z) for i in range(V)])
+    assert relative_error(J, fd).max() < 1e-9
+
+
+def test_softmax_jacobian_is_finite_for_huge_logits_and_rejects_bad_shapes():
+    J = softmax_jacobian([1e4, 0.0, -1e4])
+    assert np.all(np.isfinite(J)) and np.allclose(J, 0.0)  # a saturated softmax has a zero Jacobian
+    with pytest.raises(ValueError, match="z must be"):
+        softmax_jacobian(np.zeros((2, 2)))

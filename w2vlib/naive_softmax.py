@@ -17,9 +17,9 @@ Every step costs O(V·d): that is what notebooks 02, 03 and 05 remove.
 import numpy as np
 
 from . import _validate
-from .stable import log_softmax
+from .stable import log_softmax, softmax
 
-__all__ = ["softmax_loss_and_grads", "softmax_error"]
+__all__ = ["softmax_loss_and_grads", "softmax_error", "softmax_jacobian"]
 
 
 def softmax_error(h, o, U):
@@ -77,3 +77,25 @@ def softmax_loss_and_grads(v_c, o, U):
     grad_v_c = U.T @ delta
     grad_U = np.outer(delta, v_c)
     return loss, grad_v_c, grad_U
+
+
+def softmax_jacobian(z):
+    """Jacobian of ŷ = softmax(z): ∂ŷ_i/∂z_j = ŷ_i (δ_ij − ŷ_j).
+
+    Implements (1.3) of notebook 01 in matrix form, diag(ŷ) − ŷ ŷᵀ.
+
+    Parameters
+    ----------
+    z : array_like, shape (V,)
+        Logits.
+
+    Returns
+    -------
+    ndarray, shape (V, V)
+        Entry (i, j) is ∂ŷ_i/∂z_j; symmetric, every column sums to 0.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    if z.ndim != 1 or z.size == 0:
+        raise ValueError(f"z must be a non-empty 1-D array of logits, shape (V,), got shape {z.shape}")
+    y_hat = softmax(z)
+    return np.diag(y_hat) - np.outer(y_hat, y_hat)

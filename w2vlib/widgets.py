@@ -27,7 +27,7 @@ import numpy as np
 
 from .hierarchical import huffman_codes
 from .i18n import label, setup_plots
-from .naive_softmax import softmax_error
+from .naive_softmax import softmax_error, softmax_jacobian
 from .sampling import noise_distribution
 from .stable import softmax
 
@@ -105,9 +105,9 @@ def softmax_report(logits, o, temperature=1.0):
     (ŷ − y) / T (chain rule, ∂s/∂z = 1/T). T = 1 gives the skip-gram model
     itself with z = U v_c.
 
-    Implements (1.1) (``y_hat``, at the scaled logits) and (1.3) (the
-    ``jacobian`` entry); the loss and ŷ − y come from
-    :func:`w2vlib.naive_softmax.softmax_error`, which implements (1.2), (1.4).
+    Implements (1.1) (``y_hat``, at the scaled logits); the loss and ŷ − y
+    come from :func:`w2vlib.naive_softmax.softmax_error`, which implements
+    (1.2), (1.4), the Jacobian from :func:`w2vlib.naive_softmax.softmax_jacobian`, (1.3).
 
     Parameters
     ----------
@@ -136,7 +136,7 @@ def softmax_report(logits, o, temperature=1.0):
         "loss": loss,
         "grad": delta,
         "grad_z": delta / T,
-        "jacobian": np.diag(y_hat) - np.outer(y_hat, y_hat),  # (1.3): ŷ_i δ_ij − ŷ_i ŷ_j
+        "jacobian": softmax_jacobian(s),  # (1.3): ŷ_i δ_ij − ŷ_i ŷ_j
         "entropy": float(-np.sum(y_hat * np.log(np.maximum(y_hat, 1e-300)))),
     }
 

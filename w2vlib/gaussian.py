@@ -59,6 +59,8 @@ __all__ = [
     "log_expected_likelihood", "kl_divergence", "expected_likelihood",
     "energy", "max_margin_loss", "clip_means", "clip_variances",
     "GaussianEmbedding", "train_gaussian_embeddings",
+    "distinct_contexts", "variance_frequency", "plot_ellipses", "plot_variance_frequency",
+    "plot_product_of_densities",
 ]
 
 LOG_2PI = float(np.log(2.0 * np.pi))
@@ -581,3 +583,183 @@ def train_gaussian_embeddings(corpus=None, *, ids=None, starts=None, vocab=None,
                   f"eval loss {model.eval_loss[-1]:.4f}")
     model.seconds = time.perf_counter() - t0
     return model
+
+
+# ------------------------------------------------- analysis (notebook 07, Sec. 7.6)
+
+def distinct_contexts(ids, starts, V, window=5):
+    """Number of different words seen within ±``window`` of each word.
+
+    Counted on the encoded corpus with the full window (no subsampling, no
+    dynamic window), inside sentences. A crude measure of how "general" a
+    word is: a word used in many different contexts.
+
+    Parameters
+    ----------
+    ids, starts : ndarray
+        From ``Vocab.encode``.
+    V : int
+        Vocabulary size.
+    window : int
+
+    Returns
+    -------
+    ndarray of int64, shape (V,)
+    """
+    window = _int("window", window, 1)
+    ids = np.asarray(ids, dtype=np.int64)
+    sentence_of = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+    codes = []
+    for off in range(1, window + 1):
+        same = sentence_of[off:] == sentence_of[:-off]
+        a, b = ids[:-off][same], ids[off:][same]
+        codes += [a * V + b, b * V + a]          # both directions
+    pairs = np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
+    return np.bincount(pairs // V, minlength=V)
+
+
+def variance_frequency(model, ids, starts, window=5, min_count=1):
+    """Spearman correlations between a word's spread and how general it is.
+
+    Tests the paper's observation (Vilnis & McCallum 2015: general words get broad
+    Gaussians, specific words narrow ones) with two proxies
+    for "general": the corpus count n_w and the number of distinct context
+    words (:func:`distinct_contexts`). The spread of word w is its mean log
+    variance (1/d) Σ_k log σ²_wk (the log of the geometric-mean variance).
+
+    Parameters
+    ----------
+    model : GaussianEmbedding
+    ids, starts : ndarray
+        The encoded corpus the model was trained on.
+    window : int
+        Window for :func:`distinct_contexts`.
+    min_count : int
+        Only words with n_w ≥ min_count enter the correlations.
+
+    Returns
+    -------
+    dict
+        ``n_words``; ``rho_count``, ``p_count`` (log n_w vs spread);
+        ``rho_contexts``, ``p_contexts`` (distinct contexts vs spread);
+        ``rho_count_contexts`` (the two proxies against each other);
+        arrays ``log_count``, ``n_contexts``, ``spread`` of the selected words
+        and their ``words``.
+    """
+    from scipy.stats import spearmanr
+
+    counts = model.vocab.counts
+    sel = counts >= min_count
+    if sel.sum() < 3:
+        raise ValueError(f"min_count={min_count} leaves {int(sel.sum())} words; need at least 3 to correlate")
+    spread = np.log(model.var).mean(axis=1)[sel]
+    log_count = np.log(counts[sel].astype(np.float64))
+    n_ctx = distinct_contexts(ids, starts, len(model.vocab), window)[sel]
+    r_count = spearmanr(log_count, spread)
+    r_ctx = spearmanr(n_ctx, spread)
+    return {
+        "n_words": int(sel.sum()),
+        "rho_count": float(r_count.statistic), "p_count": float(r_count.pvalue),
+        "rho_contexts": float(r_ctx.statistic), "p_contexts": float(r_ctx.pvalue),
+        "rho_count_contexts": float(spearmanr(log_count, n_ctx).statistic),
+        "log_count": log_count, "n_contexts": n_ctx, "spread": spread,
+        "words": [w for w, keep in zip(model.vocab.index_to_key, sel) if keep],
+    }
+
+
+def plot_ellipses(model, words, ax=None, n_std=1.0, dims=(0, 1)):
+    """Draw the Gaussians of some words as ellipses (means ± ``n_std`` standard deviations).
+
+    With a diagonal Σ the ellipse of dimensions (a, b) is axis-aligned, with
+    half-axes n_std·σ_wa and n_std·σ_wb.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Ellipse
+
+    from .i18n import label
+
+    a, b = dims
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 6))
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    lo, hi = np.full(2, np.inf), np.full(2, -np.inf)
+    for n, word in enumerate(words):
+        if word not in model.vocab:
+            raise ValueError(f"words: {word!r} is not in the model's vocabulary")
+        mu, var = model[word]
+        centre = np.array([mu[a], mu[b]])
+        half = n_std * np.sqrt([var[a], var[b]])
+        color = colors[n % len(colors)]
+        ax.add_patch(Ellipse(centre, 2 * half[0], 2 * half[1], facecolor=color, alpha=0.15, edgecolor=color))
+        ax.plot(*centre, "o", color=color, ms=3)
+        ax.annotate(word, centre, xytext=(3, 3), textcoords="offset points", color=color)
+        lo, hi = np.minimum(lo, centre - half), np.maximum(hi, centre + half)
+    pad = 0.05 * (hi - lo)
+    ax.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
+    ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
+    ax.set_aspect("equal")
+    ax.set_xlabel(label("component", k=a + 1))
+    ax.set_ylabel(label("component", k=b + 1))
+    ax.set_title(label("gaussian_ellipses_title", k=n_std, d=model.mu.shape[1]))
+    return ax
+
+
+def plot_variance_frequency(report, ax=None, annotate=8):
+    """Scatter of log count against mean log variance, from :func:`variance_frequency`.
+
+    The ``annotate`` broadest and narrowest words are labelled.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+
+    from .i18n import label
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4.5))
+    x, y = report["log_count"], report["spread"]
+    ax.scatter(x, y, s=6, alpha=0.4)
+    order = np.argsort(y)
+    for i in np.concatenate((order[:annotate], order[-annotate:])):
+        ax.annotate(report["words"][i], (x[i], y[i]), fontsize=8)
+    ax.set_xlabel(label("log_count"))
+    ax.set_ylabel(label("mean_log_variance"))
+    ax.set_title(label("variance_frequency_title", rho=report["rho_count"], n=report["n_words"]))
+    return ax
+
+
+def plot_product_of_densities(mu_i, var_i, mu_j, var_j, ax=None):
+    """1-D picture of (7.1): two densities, their product, and the product's area.
+
+    The shaded area equals N(0; μ_i − μ_j, σ²_i + σ²_j), i.e.
+    ``exp(log_expected_likelihood([mu_i], [var_i], [mu_j], [var_j])[0])``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+
+    from .i18n import label
+
+    (mu_i,), (var_i,), (mu_j,), (var_j,) = _four([mu_i], [var_i], [mu_j], [var_j])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.5))
+    sd = np.sqrt([var_i, var_j])
+    x = np.linspace(min(mu_i, mu_j) - 4 * sd.max(), max(mu_i, mu_j) + 4 * sd.max(), 801)
+    p = np.exp(-0.5 * (x - mu_i) ** 2 / var_i) / np.sqrt(2 * np.pi * var_i)
+    q = np.exp(-0.5 * (x - mu_j) ** 2 / var_j) / np.sqrt(2 * np.pi * var_j)
+    area = float(np.exp(log_expected_likelihood([mu_i], [var_i], [mu_j], [var_j])[0]))
+    ax.plot(x, p, label=f"N(x; {mu_i:g}, {var_i:g})")
+    ax.plot(x, q, label=f"N(x; {mu_j:g}, {var_j:g})")
+    ax.fill_between(x, p * q, alpha=0.4, color="C2", label=label("product_area", area=area))
+    ax.set_xlabel("x")
+    ax.set_ylabel(label("density"))
+    ax.legend()
+    return ax

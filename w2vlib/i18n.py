@@ -178,6 +178,17 @@ LABELS: dict[str, dict[str, str]] = {
     "trained_dot": {"en": "trained score v_w·u_c", "ja": "学習後のスコア v_w·u_c"},
     "pearson_r": {"en": "Pearson r", "ja": "ピアソンの相関係数 r"},
     "pair_count": {"en": "pair count #(w,c) per epoch", "ja": "1 エポックあたりのペア数 #(w,c)"},
+    # notebook 07 (Gaussian embeddings, w2vlib.gaussian plots)
+    "gaussian_ellipses_title": {"en": "word Gaussians (d = {d}): ellipses at ±{k} standard deviations",
+                                "ja": "単語のガウス分布（d = {d}）：±{k} 標準偏差の楕円"},
+    "log_count": {"en": "log count log n_w", "ja": "出現回数の対数 log n_w"},
+    "mean_log_variance": {"en": "mean log variance (1/d) Σ_k log σ²_wk",
+                          "ja": "分散の対数の平均 (1/d) Σ_k log σ²_wk"},
+    "variance_frequency_title": {"en": "Spearman ρ = {rho:.2f} over {n} words",
+                                 "ja": "{n} 語についてのスピアマンの順位相関 ρ = {rho:.2f}"},
+    "eval_ranking_loss": {"en": "mean ranking loss (7.6) on a fixed sample",
+                          "ja": "固定サンプルでの平均ランキング損失 (7.6)"},
+    "product_area": {"en": "product (area = {area:.4f})", "ja": "密度の積（面積 = {area:.4f}）"},
     # notebook 08 (scaled dot-product attention: why 1/√d_k)
     "key_dimension": {"en": "key dimension d_k", "ja": "キーの次元 d_k"},
     "score_variance": {"en": "variance of the scores", "ja": "スコアの分散"},

@@ -6,7 +6,8 @@ from _oracles import assert_close, check_three_oracles
 from hypothesis import given, settings, strategies as st
 
 from w2vlib import hs_loss_and_grads, huffman_codes
-from w2vlib.symbolic import hs_objective
+from w2vlib.hierarchical import hs_probabilities
+from w2vlib.symbolic import hs_objective, sigma
 
 
 @pytest.mark.parametrize(
@@ -79,6 +80,24 @@ def test_probabilities_sum_to_one(counts, seed):
     W, h = rng.normal(size=(V - 1, d)) * 2, rng.normal(size=d)
     total = sum(np.exp(-hs_loss_and_grads(h, p, c, W)[0]) for p, c in huffman_codes(counts))
     assert abs(total - 1.0) < 1e-12
+    assert abs(hs_probabilities(h, huffman_codes(counts), W).sum() - 1.0) < 1e-12  # (3.9)
+
+
+def test_hs_probabilities_against_the_product_of_decisions(rng):
+    """(3.5) written out with SymPy's σ on the worked tree (counts 5,3,3,2,1,1)."""
+    import sympy as sp
+
+    paths = huffman_codes([5, 3, 3, 2, 1, 1])
+    W, h = rng.normal(size=(5, 2)), rng.normal(size=2)
+    p = hs_probabilities(h, paths, W)
+    for w, (points, codes) in enumerate(paths):
+        expected = sp.Integer(1)
+        for n, b in zip(points, codes):
+            x = sp.Float(float(W[n] @ h), 30)
+            expected *= sigma(x) if b == 0 else 1 - sigma(x)   # code 0: σ(+x), code 1: σ(−x) = 1 − σ(x)
+        assert abs(p[w] - float(expected)) < 1e-15
+    big = hs_probabilities(h * 1e4, paths, W)
+    assert np.all(np.isfinite(big)) and abs(big.sum() - 1.0) < 1e-12
 
 
 def test_unsorted_counts_same_tree_as_sorted():

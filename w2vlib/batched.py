@@ -351,9 +351,9 @@ def _mean_rows(lengths):
 def _spread(coef, spread):
     """Per-occurrence coefficients of the CBOW input update.
 
-    ``"mean"`` gives Aᵀ of the exact gradient (3.2); ``"word2vec"`` implements
-    (3.3), word2vec.c's update that hands every context word the whole
-    ∂J/∂h (|context| times (3.2)).
+    ``"mean"`` gives Aᵀ of the exact gradient (3.2); ``"word2vec"`` is word2vec.c's
+    update, word2vec.c's update that hands every context word the whole
+    ∂J/∂h (|context| times (3.2)). Implements (3.3).
     """
     if spread == "mean":
         return coef                   # Aᵀ: 1/|context| per occurrence, (3.2)

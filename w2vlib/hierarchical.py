@@ -26,7 +26,7 @@ from . import _validate
 from .negative_sampling import scatter_rows
 from .stable import log_sigmoid, sigmoid
 
-__all__ = ["huffman_codes", "hs_loss_and_grads", "hs_error"]
+__all__ = ["hs_probabilities", "huffman_codes", "hs_loss_and_grads", "hs_error"]
 
 
 def huffman_codes(counts):
@@ -162,3 +162,34 @@ def hs_loss_and_grads(h, points, codes, W):
     grad_h = g @ W[points]
     grad_W = scatter_rows(W.shape[0], W.shape[1], points, np.outer(g, h))
     return loss, grad_h, grad_W
+
+
+def hs_probabilities(h, paths, W):
+    """P(w | h) of every word under hierarchical softmax.
+
+    P(w | h) = Π_j σ((1 − 2·code_j) · W[point_j]·h), a product of binary
+    decisions along the word's path. Implements (3.5); the result sums to 1
+    over the vocabulary for every ``h`` and ``W``, (3.9).
+
+    Parameters
+    ----------
+    h : array_like, shape (d,)
+        Hidden vector.
+    paths : list of (points, codes)
+        One pair per word, as returned by :func:`huffman_codes`.
+    W : array_like, shape (V − 1, d)
+        Inner-node vectors.
+
+    Returns
+    -------
+    ndarray, shape (len(paths),)
+        Probabilities computed as exp(−loss (3.6)), in log space first.
+    """
+    W = _validate.matrix("W", W)
+    h = _validate.vector("h", h, W.shape[1])
+    scores = W @ h                          # every inner node once
+    log_p = np.empty(len(paths))
+    for w, (points, codes) in enumerate(paths):
+        points, codes = _validate_path(points, codes, W.shape[0])
+        log_p[w] = float(np.sum(log_sigmoid((1.0 - 2.0 * codes) * scores[points])))
+    return np.exp(log_p)

@@ -44,7 +44,7 @@ def log_sigmoid(x):
     """log σ(x) = −log(1 + e^{−x}), computed as ``-logaddexp(0, -x)``.
 
     Finite for every finite ``x``: for x = −1e4 it returns −1e4 rather than
-    ``log(0) = −inf``.
+    ``log(0) = −inf``. Implements (0.2) of notebook 00.
     """
     x = np.asarray(x, dtype=np.float64)
     out = -np.logaddexp(0.0, -x)
@@ -52,7 +52,12 @@ def log_sigmoid(x):
 
 
 def log_softmax(z, axis=-1):
-    """log softmax(z) = z − logsumexp(z) along ``axis`` (log-sum-exp trick)."""
+    """log softmax(z) = z − logsumexp(z) along ``axis`` (log-sum-exp trick).
+
+    The shift ``m = max(z)`` is the constant a of (0.1), notebook 00, which
+    this implements: log Σ_j e^{z_j} = a + log Σ_j e^{z_j − a}.
+    Implements (0.1).
+    """
     z = np.asarray(z, dtype=np.float64)
     m = np.max(z, axis=axis, keepdims=True)
     shifted = z - m

@@ -417,3 +417,48 @@ def test_trainer_validation(corpus, kwargs, match):
 def test_trainer_needs_corpus_or_ids():
     with pytest.raises(ValueError, match="vocab"):
         G.train_gaussian_embeddings(ids=np.zeros(3, dtype=int), starts=np.array([0, 3]))
+
+
+def test_product_integral_quadrature_helper(rng):
+    # by hand: two standard normals 1 apart in x_1 → N(0; (1, 0), 2I) = exp(−1/4) / (4π)
+    val, err = G.product_integral_quadrature([1.0, 0.0], np.eye(2), [0.0, 0.0], np.eye(2))
+    assert abs(val - np.exp(-0.25) / (4 * np.pi)) < 1e-10 and err < 1e-8
+    # a non-diagonal case against this file's own quadrature
+    S_i, S_j = np.array([[1.0, 0.7], [0.7, 0.9]]), np.array([[0.4, -0.1], [-0.1, 2.0]])
+    mu_i, mu_j = rng.normal(size=2), rng.normal(size=2)
+    lp, lq = _log_pdf2(mu_i, S_i), _log_pdf2(mu_j, S_j)
+    want = _quad2d(lambda x, y: math.exp(lp(x, y) + lq(x, y)), *_box(mu_i, S_i, mu_j, S_j))
+    assert abs(G.product_integral_quadrature(mu_i, S_i, mu_j, S_j)[0] - want) < 1e-10 * max(1, want)
+    with pytest.raises(ValueError, match="Sigma_j"):
+        G.product_integral_quadrature(mu_i, S_i, mu_j, -S_j)
+    with pytest.raises(ValueError, match="mu_i"):
+        G.product_integral_quadrature(np.zeros(3), S_i, mu_j, S_j)
+
+
+def test_distinct_contexts_small_example():
+    # sentences [0 1 2 1] and [2 0]; window 1
+    ids = np.array([0, 1, 2, 1, 2, 0])
+    starts = np.array([0, 4, 6])
+    # word 0: {1} ∪ {2} = 2; word 1: {0, 2} = 2; word 2: {1} ∪ {0} = 2 ... by hand:
+    # pairs (0,1) (1,2) (2,1) in sentence 1, (2,0) in sentence 2 → neighbours 0:{1,2} 1:{0,2} 2:{1,0}
+    assert G.distinct_contexts(ids, starts, 3, window=1).tolist() == [2, 2, 2]
+    # window 2 adds (0,2) (1,1) in sentence 1: word 1 becomes its own context
+    assert G.distinct_contexts(ids, starts, 3, window=2).tolist() == [2, 3, 2]
+    # words never seen have no contexts, and sentences do not leak into each other
+    assert G.distinct_contexts(np.array([0, 1]), np.array([0, 1, 2]), 4, window=3).tolist() == [0, 0, 0, 0]
+
+
+def test_variance_frequency_detects_a_planted_relation(corpus):
+    from w2vlib.vocab import build_vocab
+    vocab = build_vocab(corpus, min_count=5)
+    ids, starts = vocab.encode(corpus)
+    V, d = len(vocab), 3
+    log_n = np.log(vocab.counts)
+    planted = np.exp(np.tile(0.1 * log_n[:, None], (1, d)))    # variance grows with frequency
+    model = G.GaussianEmbedding(vocab, np.zeros((V, d)), planted, np.zeros((V, d)), np.ones((V, d)), "el", 1.0)
+    up = G.variance_frequency(model, ids, starts)
+    assert up["rho_count"] == pytest.approx(1.0) and up["n_words"] == V
+    model.var = 1.0 / planted                                    # and now shrinks with it
+    down = G.variance_frequency(model, ids, starts, min_count=30)
+    assert down["rho_count"] == pytest.approx(-1.0) and down["n_words"] == int((vocab.counts >= 30).sum())
+    assert down["rho_count_contexts"] > 0.8                      # the two proxies agree on this corpus

@@ -44,7 +44,7 @@ def sym1d():
     el = sp.log(sp.integrate(_density(x, mi, vi) * _density(x, mj, vj), (x, -sp.oo, sp.oo)))
     log_ni = sp.expand_log(sp.log(_density(x, mi, vi)), force=True)
     log_nj = sp.expand_log(sp.log(_density(x, mj, vj)), force=True)
-    kl = sp.integrate(sp.expand(_density(x, mi, vi) * (log_ni - log_nj)), (x, -sp.oo, sp.oo))
+    kl = sp.integrate(_density(x, mi, vi) * sp.expand(log_ni - log_nj), (x, -sp.oo, sp.oo))
     out = {}
     for name, expr in (("el", el), ("kl", kl)):
         assert not expr.has(sp.Integral), f"SymPy could not do the {name} integral"

@@ -312,13 +312,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "where.sigmoid_derivative": {
         "en": "the inner derivative of e^{−x} (chain rule)", "ja": "e^{−x} の内側の微分（連鎖律）"},
     "where.log_sigmoid_derivative": {
-        "en": "σ′(x)/σ(x); log σ(x) increases with x", "ja": "σ′(x)/σ(x)。log σ(x) は x について増加関数です"},
+        "en": "σ′(x)/σ(x) (log σ(x) increases with x)", "ja": "σ′(x)/σ(x)（log σ(x) は x の増加関数）"},
     "where.softmax_jacobian_entry": {
         "en": "the quotient rule for exp(z_i) / Σ_k exp(z_k)", "ja": "exp(z_i) / Σ_k exp(z_k) の商の微分法"},
     "where.neg_sampling_scalar_grad": {
-        "en": "the minus in J = −log σ(x); J decreases as x grows", "ja": "J = −log σ(x) のマイナス。J は x が増えると減少します"},
+        "en": "the minus in J = −log σ(x) (J decreases as x grows)", "ja": "J = −log σ(x) のマイナス（J は x の減少関数）"},
     "where.gaussian_product_integral": {
-        "en": "the exponent after completing the square (a density is positive)", "ja": "平方完成した後の指数部（確率密度は正です）"},
+        "en": "the exponent after completing the square (a density is positive)", "ja": "平方完成した後の指数部（確率密度は正）"},
     "where.sgns_optimal_dot": {
         "en": "the stationarity condition of the objective", "ja": "目的関数の停留条件"},
     # ---- symbolic

@@ -17,6 +17,8 @@ import math
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given, settings, strategies as st
+from hypothesis.extra.numpy import arrays
 from scipy import integrate, stats
 
 from _oracles import assert_close
@@ -462,3 +464,30 @@ def test_variance_frequency_detects_a_planted_relation(corpus):
     down = G.variance_frequency(model, ids, starts, min_count=30)
     assert down["rho_count"] == pytest.approx(-1.0) and down["n_words"] == int((vocab.counts >= 30).sum())
     assert down["rho_count_contexts"] > 0.8                      # the two proxies agree on this corpus
+
+
+# ------------------------------------------------------- property tests
+
+@st.composite
+def gaussian_pairs(draw):
+    d = draw(st.integers(1, 6))
+    means = arrays(np.float64, d, elements=st.floats(-1e3, 1e3))
+    variances = arrays(np.float64, d, elements=st.floats(1e-6, 1e6))
+    return draw(means), draw(variances), draw(means), draw(variances)
+
+
+@settings(max_examples=200, deadline=None)
+@given(gaussian_pairs())
+def test_energies_finite_and_kl_nonnegative(args):
+    mu_i, var_i, mu_j, var_j = args
+    for fun in (G.log_expected_likelihood, G.kl_divergence):
+        value, grads = fun(*args)
+        assert np.isfinite(value)
+        assert all(g.shape == mu_i.shape and np.all(np.isfinite(g)) for g in grads)
+    kl = G.kl_divergence(*args)[0]
+    assert kl >= -1e-9 * max(1.0, abs(kl))
+    # EL is symmetric in (i, j); its mean gradients are opposite
+    el_ij, g_ij = G.log_expected_likelihood(*args)
+    el_ji, g_ji = G.log_expected_likelihood(mu_j, var_j, mu_i, var_i)
+    assert el_ij == pytest.approx(el_ji, rel=1e-12, abs=1e-12)
+    assert np.array_equal(g_ij[0], -g_ij[2])

@@ -146,7 +146,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # ---- numeric: the answer could not be evaluated
     "not_callable": {
-        "en": "This exercise expects a function {signature} that returns {quantity}; you passed a {type}.",
+        "en": "This exercise expects a function {signature} that returns {quantity}; you passed an object of type {type}.",
         "ja": "この演習では {quantity} を返す関数 {signature} を渡してください。渡されたのは {type} です。",
     },
     "error": {
@@ -162,7 +162,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "関数が {n} 個の要素をもつタプルを返しました。形状 {expected} の配列である {quantity} だけを返してください。",
     },
     "not_array": {
-        "en": "Your function returned a {type}, which is not an array of real numbers; return {quantity}, an array of shape {expected}.",
+        "en": "Your function returned an object of type {type}, which is not an array of real numbers; return {quantity}, an array of shape {expected}.",
         "ja": "関数の戻り値 {type} は実数の配列ではありません。形状 {expected} の配列である {quantity} を返してください。",
     },
     "not_finite": {

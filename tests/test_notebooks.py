@@ -4,6 +4,7 @@ The exercise solutions are ordinary (collapsed) code cells, so executing a
 notebook also runs its solutions through the exercise checker.
 """
 import json
+import re
 import os
 from pathlib import Path
 
@@ -46,3 +47,16 @@ def test_notebook_executes(path, monkeypatch):
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
+
+
+ALL_NOTEBOOKS = [p for p in sorted((ROOT / "notebooks").rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts]
+LINK = re.compile(r"\]\(([^)#\s]+\.(?:ipynb|md))(?:#[^)]*)?\)")
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=_ids(ALL_NOTEBOOKS))
+def test_links_between_notebooks_resolve(path):
+    """A Markdown link to another notebook or page must name a file that exists (the book build fails otherwise)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    targets = {t for c in nb["cells"] if c["cell_type"] == "markdown" for t in LINK.findall("".join(c["source"]))}
+    broken = sorted(t for t in targets if "://" not in t and not (path.parent / t).is_file())
+    assert not broken, f"{path.name} links to missing files: {broken}"

@@ -127,11 +127,15 @@ def stage(groups, partial: bool = False) -> None:
     (static / "favicon.png").write_bytes(_png_1x1())
 
 
+# IPAexGothic only for Japanese characters (unicode-range) and first in the stack: Latin text keeps the
+# system font, and a CJK character never falls through to a system font without glyphs (with the font last
+# in the stack, headless Chromium drew some sidebar entries as empty boxes).
 JA_FONT_CSS = """
-@font-face {{ font-family: "IPAexGothic"; src: url("fonts/{name}") format("truetype"); font-weight: 100 900; }}
+@font-face {{ font-family: "IPAexGothic"; src: url("fonts/{name}") format("truetype"); font-weight: 100 900;
+  unicode-range: U+3000-30FF, U+3400-4DBF, U+4E00-9FFF, U+F900-FAFF, U+FF00-FFEF; }}
 :root, html[data-theme="light"], html[data-theme="dark"] {{
-  --pst-font-family-base: system-ui, -apple-system, "Segoe UI", "Helvetica Neue", "Noto Sans",
-    "Liberation Sans", Arial, sans-serif, "IPAexGothic";
+  --pst-font-family-base: "IPAexGothic", system-ui, -apple-system, "Segoe UI", "Helvetica Neue", "Noto Sans",
+    "Liberation Sans", Arial, sans-serif;
   --pst-font-family-heading: var(--pst-font-family-base);
   --bs-font-sans-serif: var(--pst-font-family-base);
 }}

@@ -132,6 +132,19 @@ def test_pmi_with_context_distribution_smoothing_by_hand():
     assert P[1, 0] == pytest.approx(math.log(1 / (1 * 10 ** 0.75 / z)), abs=1e-14)
 
 
+def test_pmi_leaves_a_non_canonical_sparse_input_untouched():
+    # duplicates (row 0, col 0 twice) and an explicit zero: PMI canonicalises a copy, not the caller's arrays
+    data, indices, indptr = np.array([1.0, 2.0, 0.0, 3.0]), np.array([0, 0, 1, 1]), np.array([0, 3, 4])
+    counts = sps.csr_array((data.copy(), indices.copy(), indptr.copy()), shape=(2, 2))
+    P = pmi.pmi(counts)
+    assert np.array_equal(counts.data, data) and np.array_equal(counts.indices, indices)
+    assert np.array_equal(counts.indptr, indptr)
+    # |D| = 6, #(w) = (3, 3), #(c) = (3, 3): PMI(0, 0) = PMI(1, 1) = log(3 · 6 / 9)
+    assert P.nnz == 2 and P[0, 0] == pytest.approx(math.log(2.0), abs=1e-15)
+    assert pmi.compare_with_pmi(np.ones((2, 1)), np.ones((2, 1)), counts, 5, cds=1.0).n_pairs == 2
+    assert np.array_equal(counts.indptr, indptr)
+
+
 def test_shifted_pmi_equals_the_optimum_entrywise(rng):
     counts = rng.integers(0, 4, size=(6, 6)).astype(float)
     S = pmi.shifted_pmi(counts, k=3).toarray()
@@ -204,6 +217,7 @@ def test_optimal_dot_hand_values_and_arrays():
     (lambda: pmi.pmi(np.ones((2, 2)), cds=1.5), "cds"),
     (lambda: pmi.pmi(np.ones((2, 2)), noise_counts=[1, 2, 3]), "noise_counts"),
     (lambda: pmi.pmi(np.ones((2, 2)), noise_counts=[1, 0]), "noise_counts"),
+    (lambda: pmi.pmi(np.ones((2, 2)), noise_counts=[0, 0]), "noise_counts"),   # not 0/0 = NaN PMI
     (lambda: pmi.shifted_pmi(np.ones((2, 2)), k=0), "k must"),
     (lambda: pmi.shifted_pmi(np.ones((2, 2)), k=float("nan")), "k must"),
     (lambda: pmi.sgns_optimal_dot(0, 1, 1, 1, 5), "n_wc"),

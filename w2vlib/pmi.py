@@ -165,7 +165,7 @@ def cooccurrence_counts(corpus, vocab, window=5, weighting="dynamic", max_senten
 
 def _counts_matrix(counts):
     if sps.issparse(counts):
-        C = sps.csr_array(counts, dtype=np.float64)
+        C = sps.csr_array(counts, dtype=np.float64, copy=True)   # canonicalised below: never touch the caller's arrays
     else:
         arr = np.asarray(counts, dtype=np.float64)
         if arr.ndim != 2:
@@ -241,12 +241,12 @@ def pmi(counts, cds=1.0, noise_counts=None):
                              f"got shape {n_c.shape}")
         if not np.all(np.isfinite(n_c)) or np.any(n_c < 0):
             raise ValueError("noise_counts must be finite and non-negative")
-    p_c = n_c ** alpha
-    p_c = p_c / p_c.sum()
     rows = np.repeat(np.arange(C.shape[0]), np.diff(C.indptr))
     cols = C.indices
-    if np.any(p_c[cols] == 0):
+    if np.any(n_c[cols] == 0):   # checked before normalising: all-zero noise_counts would give 0/0 = NaN
         raise ValueError("noise_counts is zero for a context word of an observed pair: its PMI is +inf")
+    p_c = n_c ** alpha
+    p_c = p_c / p_c.sum()
     out = C.copy()
     out.data = np.log(C.data) - np.log(n_w[rows]) - np.log(p_c[cols])
     return out

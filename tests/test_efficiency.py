@@ -275,6 +275,23 @@ def test_mean_path_length_by_hand():
         ef.mean_path_length(paths, weights=[1, 2])
 
 
+@pytest.mark.parametrize("kwargs, message", [
+    ({"words": []}, "words must be a non-empty"),               # was: NaN with a RuntimeWarning
+    ({"words": [0, 4]}, r"words must be indices in \[0, 4\)"),
+    ({"words": [-1]}, r"words must be indices in \[0, 4\)"),    # was: silently the last word
+    ({"words": [0.5]}, "words must be a non-empty 1-D array of word indices"),
+    ({"weights": [0, 0, 0, 0]}, "not all zero"),                # was: 0/0 = NaN
+    ({"weights": [1, -1, 1, 1]}, "non-negative"),
+])
+def test_mean_path_length_rejects_bad_input(kwargs, message):
+    paths = huffman_codes([4, 2, 1, 1])
+    with pytest.raises(ValueError, match=message) as err:
+        ef.mean_path_length(paths, **kwargs)
+    assert "\n" not in str(err.value)
+    with pytest.raises(ValueError, match="paths must contain"):
+        ef.mean_path_length([])
+
+
 @pytest.mark.parametrize("V", [2, 5, 100, 3000])
 def test_huffman_mean_path_length_is_within_the_entropy_bound(rng, V):
     # (5.5): H(p) <= E[L] < H(p) + 1 <= log2 V + 1, with Kraft's equality Σ 2^{-L_w} = 1

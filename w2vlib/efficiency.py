@@ -218,8 +218,8 @@ def hs_loss_and_grads_loop(h, points, codes, W):
     """Hierarchical-softmax loss and gradients of one word, with Python loops.
 
     Implements (3.6), (3.8) node by node along the Huffman path, each node
-    with one exponential (5.2); touches R = L rows (5.5), (5.6). Touches only the L rows on the path
-    (L ≈ log₂ V, (5.5)). Same arguments and results as
+    with one exponential (5.2); touches only the R = L rows on the path
+    (L ≈ log₂ V, (5.5), (5.6)). Same arguments and results as
     :func:`w2vlib.hs_loss_and_grads`.
 
     Parameters
@@ -319,13 +319,23 @@ def mean_path_length(paths, words=None, weights=None):
         result is E[L] of (5.5)); uniform if neither is given.
     """
     lengths = np.array([len(p) for p, _ in paths], dtype=np.float64)
+    if lengths.size == 0:
+        raise ValueError("paths must contain at least one (points, codes) pair, got none")
     if words is not None:
-        return float(lengths[np.asarray(words)].mean())
+        words = np.asarray(words)
+        if words.ndim != 1 or words.size == 0 or not np.issubdtype(words.dtype, np.integer):
+            raise ValueError(f"words must be a non-empty 1-D array of word indices, got {words!r}")
+        if words.min() < 0 or words.max() >= lengths.size:
+            raise ValueError(f"words must be indices in [0, {lengths.size}), got values from {words.min()} "
+                             f"to {words.max()}")
+        return float(lengths[words].mean())
     if weights is None:
         return float(lengths.mean())
     weights = np.asarray(weights, dtype=np.float64)
     if weights.shape != lengths.shape:
         raise ValueError(f"weights must have shape {lengths.shape}, got shape {weights.shape}")
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
+        raise ValueError("weights must be finite, non-negative and not all zero")
     return float(weights @ lengths / weights.sum())
 
 
@@ -402,10 +412,10 @@ class Ladder:
         time is divided by B). NaN where a loop method was skipped because
         its modelled work exceeded ``loop_budget``.
     flops : ndarray, shape (len(methods), n)
-        :func:`operation_count` per pair (HS with the measured mean path
-        length of the timed targets).
+        :func:`operation_count` per pair (HS with ``path_length``).
     path_length : ndarray, shape (n,)
-        That mean Huffman path length at each V.
+        Mean Huffman path length of the max(pairs, B) targets drawn at each V
+        (the batch's targets; the single-pair methods use the first ``pairs``).
     d, K, B, pairs, repeats, seed : int
     """
 
@@ -603,8 +613,8 @@ def _measure_one_V(j, V, d, K, repeats, seed, methods, pairs, B, loop_budget, ne
     o = rng.choice(V, size=n, p=counts / counts.sum())
     neg = rng.integers(V, size=(n, K))
     paths = huffman_codes(counts) if need_tree else None
-    if need_tree:
-        path_length[j] = mean_path_length(paths, words=o[:pairs])
+    if need_tree:   # all timed targets: the batch's B, of which the single-pair methods use the first `pairs`
+        path_length[j] = mean_path_length(paths, words=o)
     for i, m in enumerate(methods):
         flops[i, j] = operation_count(m, V, d, K, L=path_length[j])["flops"]
         family = m.split("_")[0]

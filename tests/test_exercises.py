@@ -1053,3 +1053,168 @@ def test_new_exercises_have_hints_and_notebook():
     for eid in ["subsampling_keep_probability", "window_distance_weight", "batch_neg_sampling_grad_U"]:
         assert ex.EXERCISES[eid]["notebook"] == "04"
         assert JAPANESE.search(ex.hint(eid, 1, lang="ja")) and not JAPANESE.search(ex.hint(eid, 3, lang="en"))
+
+
+# ============================================================================ learners' natural mistakes (review)
+# Each answer is written the way a learner would write the mistake; the test asserts the
+# diagnosis, that the message points at the right place, and that it does not contain the answer.
+SGNS_ANSWER_FRAGMENTS = ("σ(s_o) − 1", "−σ(−s_o)", "σ(s_o) - 1")
+
+
+def _no_solution(fb, *fragments):
+    assert not any(f in fb.message for f in fragments), fb.message
+
+
+@pytest.mark.parametrize("eid, answer", [
+    ("neg_sampling_grad_v_c", _ns_v_c(lambda s: sig(s), RIGHT_NEG)),
+    ("neg_sampling_grad_U", _ns_U(lambda s: sig(s), RIGHT_NEG)),
+    ("batch_neg_sampling_grad_U", _batch(lambda s: sig(s), RIGHT_NEG)),
+])
+def test_sgns_positive_term_without_its_minus_one(eid, answer):
+    """σ(s_o) where σ(s_o) − 1 belongs: was 'unknown' before the review."""
+    fb = diagnose(eid, answer)
+    assert fb.mistake == "missing_term" and "observed word" in fb.message and "(2.4)" in fb.message
+    _no_solution(fb, *SGNS_ANSWER_FRAGMENTS)
+
+
+@pytest.mark.parametrize("eid, build", [("neg_sampling_grad_v_c", _ns_v_c), ("neg_sampling_grad_U", _ns_U)])
+def test_sgns_one_term_with_the_wrong_sign(eid, build):
+    fb = diagnose(eid, build(lambda s: 1.0 - sig(s), RIGHT_NEG))      # minus of J = −log σ lost
+    assert fb.mistake == "sign" and "observed word" in fb.message and "negative" in fb.message
+    fb = diagnose(eid, build(RIGHT_POS, lambda s: -sig(s)))           # negatives pushed the wrong way
+    assert fb.mistake == "sign" and "negative samples" in fb.message
+
+
+@pytest.mark.parametrize("eid, build", [("neg_sampling_grad_v_c", _ns_v_c), ("neg_sampling_grad_U", _ns_U)])
+def test_sgns_sigma_prime_instead_of_log_derivative(eid, build):
+    d_sigma = lambda s: sig(s) * (1 - sig(s))  # noqa: E731
+    fb = diagnose(eid, build(lambda s: -d_sigma(s), lambda s: d_sigma(s)))
+    assert fb.mistake == "missing_term" and "log σ" in fb.message
+
+
+def test_sgns_negatives_averaged_like_an_expectation():
+    def mean_of_negatives(v_c, o, neg, U):
+        return -sig(-U[o] @ v_c) * U[o] + np.mean(sig(U[neg] @ v_c)[:, None] * U[neg], axis=0)
+    fb = diagnose("neg_sampling_grad_v_c", mean_of_negatives)
+    assert fb.mistake == "off_by_factor" and "averaged" in fb.message
+
+
+def test_sgns_skipping_o_among_negatives_like_word2vec_c():
+    def skip_v_c(v_c, o, neg, U):
+        g = -sig(-U[o] @ v_c) * U[o]
+        for k in neg:
+            if k != o:
+                g = g + sig(U[k] @ v_c) * U[k]
+        return g
+
+    def skip_U(v_c, o, neg, U):
+        G = np.zeros_like(U)
+        G[o] += -sig(-U[o] @ v_c) * v_c
+        for k in neg:
+            if k != o:
+                G[k] += sig(U[k] @ v_c) * v_c
+        return G
+    for eid, f in [("neg_sampling_grad_v_c", skip_v_c), ("neg_sampling_grad_U", skip_U)]:
+        fb = diagnose(eid, f)
+        assert fb.mistake == "duplicates_once" and "word2vec.c" in fb.message and "(2.1)" in fb.message
+
+
+def test_sgns_v_c_duplicates_message_does_not_talk_about_scatters():
+    def unique(v_c, o, neg, U):
+        g = -sig(-U[o] @ v_c) * U[o]
+        for k in set(neg.tolist()):
+            g = g + sig(U[k] @ v_c) * U[k]
+        return g
+    fb = diagnose("neg_sampling_grad_v_c", unique)
+    assert fb.mistake == "duplicates_once" and "G[" not in fb.message and "drawn twice" in fb.message
+
+
+def test_softmax_grad_U_only_row_o():
+    def only_o(v_c, o, U):
+        G = np.zeros_like(U)
+        G[o] = (sm(U @ v_c)[o] - 1.0) * v_c
+        return G
+    fb = diagnose("softmax_grad_U", only_o)
+    assert fb.mistake == "missing_term" and "every row" in fb.message and "normaliser" in fb.message
+
+
+def test_softmax_grad_U_rows_of_U_instead_of_v_c():
+    def rows_of_U(v_c, o, U):
+        delta = sm(U @ v_c)
+        delta[o] -= 1.0
+        return delta[:, None] * U
+    fb = diagnose("softmax_grad_U", rows_of_U)
+    assert fb.mistake == "unknown" and "u_w" in fb.message and "(1.6)" in fb.message
+    _no_solution(fb, "v_cᵀ", "np.outer")
+
+
+@pytest.mark.parametrize("spread", [lambda n: 1.0, lambda n: 1.0 / n])
+def test_cbow_sum_instead_of_mean(spread):
+    def summed(context, c, V_in, U):
+        h = V_in[context].sum(axis=0)                 # Σ v_w, not the mean (3.1)
+        delta = sm(U @ h)
+        delta[c] -= 1.0
+        G = np.zeros_like(V_in)
+        np.add.at(G, context, spread(len(context)) * (U.T @ delta))
+        return G
+    fb = diagnose("cbow_softmax_grad_V_in", summed)
+    assert fb.mistake == "cbow_scale" and "sum" in fb.message and "mean" in fb.message
+
+
+def test_cbow_divided_by_m_instead_of_2m():
+    fb = diagnose("cbow_softmax_grad_V_in", _cbow(scale=lambda n: 1.0 / (n // 2)))
+    assert fb.mistake == "cbow_scale" and "1/2m" in fb.message
+    _no_solution(fb, "len(context)", "n_w/2m")
+
+
+def test_hs_chain_rule_factor_sign_j_forgotten():
+    # d/ds[−log σ(sign·s)] written as −σ(−sign·s): right at bit 0, wrong at bit 1
+    fb = diagnose("hs_grad_h", _hs(lambda s, c: -sig(-(1 - 2 * c) * s)))
+    assert fb.mistake == "sign" and "bit-1" in fb.message and "(3.7)" in fb.message
+
+
+@pytest.mark.parametrize("per_node", [
+    lambda s, c: sig(s) - c,                                  # target code_j instead of 1 − code_j
+    lambda s, c: -(2 * c - 1) * sig(-(2 * c - 1) * s),       # sign_j = 2·code_j − 1
+])
+def test_hs_flipped_code_convention(per_node):
+    fb = diagnose("hs_grad_h", _hs(per_node))
+    assert fb.mistake == "sign" and "convention" in fb.message
+
+
+def test_gaussian_variances_multiplied():
+    fb = diagnose("log_expected_likelihood_grad_mu_i", lambda mi, vi, mj, vj: (mj - mi) / (vi * vj))
+    assert fb.mistake == "unknown" and "addition" in fb.message
+
+
+def test_attention_softmax_over_the_wrong_axis():
+    def grad_V(Q, K, V, d_out):
+        S = Q @ K.T / np.sqrt(Q.shape[1])
+        A = np.exp(S) / np.exp(S).sum(axis=0, keepdims=True)      # columns instead of rows
+        return A.T @ d_out
+    fb = diagnose("attention_grad_V", grad_V)
+    assert fb.mistake == "missing_normaliser" and "axis" in fb.message
+
+    def grad_Q(Q, K, V, d_out):
+        S, A = attn_parts(Q, K, V, d_out)
+        dA = d_out @ V.T
+        dS = A * (dA - np.sum(dA * A, axis=0))                    # Jacobian step summed over the wrong axis
+        return dS @ K / np.sqrt(Q.shape[1])
+    fb = diagnose("attention_grad_Q", grad_Q)
+    assert fb.mistake == "missing_normaliser" and "axis" in fb.message
+
+
+def test_attention_scaled_by_d_k_instead_of_its_root():
+    def grad_V(Q, K, V, d_out):
+        S = Q @ K.T / Q.shape[1]
+        A = np.exp(S) / np.exp(S).sum(axis=1, keepdims=True)
+        return A.T @ d_out
+    fb = diagnose("attention_grad_V", grad_V)
+    assert fb.mistake == "off_by_factor" and "√d_k" in fb.message
+
+
+def test_review_messages_in_japanese():
+    fb = ex.check("neg_sampling_grad_v_c", _ns_v_c(lambda s: sig(s), RIGHT_NEG), lang="ja")
+    assert fb.mistake == "missing_term" and JAPANESE.search(fb.message)
+    fb = ex.check("hs_grad_h", _hs(lambda s, c: -sig(-(1 - 2 * c) * s)), lang="ja")
+    assert fb.mistake == "sign" and JAPANESE.search(fb.message)

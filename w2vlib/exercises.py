@@ -228,6 +228,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Only the −y part is there: the log Σ_w exp(u_w·v_c) term of the loss (1.2) also has a gradient, the ŷ in ŷ − y.",
         "ja": "−y の部分しかありません。損失 (1.2) の log Σ_w exp(u_w·v_c) の項にも勾配があり、それが ŷ − y の ŷ です。",
     },
+    "softmax_only_row_o": {
+        "en": "Only row o of your result is non-zero, but every u_w enters the loss through the normaliser Σ_w exp(u_w·v_c), so every row of ∂J/∂U has a gradient (1.6).",
+        "ja": "結果で非ゼロなのは第 o 行だけですが、すべての u_w が正規化項 Σ_w exp(u_w·v_c) を通して損失に現れるので、∂J/∂U のすべての行に勾配があります (1.6)。",
+    },
+    "softmax_rows_of_U": {
+        "en": "Row w of your result is a multiple of u_w itself: check which vector the derivative of the score u_w·v_c with respect to u_w is (1.6).",
+        "ja": "結果の第 w 行が u_w 自身の定数倍になっています。スコア u_w·v_c を u_w で微分するとどのベクトルになるかを確認してください (1.6)。",
+    },
     "sgns_dropped_sigmoid": {
         "en": "A σ factor is missing: the derivative of −log σ(s) still contains σ, it is not a constant or the score itself (2.4); check both the positive and the negative terms.",
         "ja": "σ の因子が抜けています。−log σ(s) の微分には σ が残り、定数やスコアそのものにはなりません (2.4)。正例と負例の両方の項を確認してください。",
@@ -240,6 +248,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Only the negative-sample terms are there: the observed word o contributes a term as well (2.5).",
         "ja": "負例の項しかありません。観測語 o も項を一つ加えます (2.5)。",
     },
+    "sgns_missing_label": {
+        "en": "The observed word's term is missing a constant: ∂J/∂s_o must go to 0 when σ(s_o) → 1 (the pair is already predicted perfectly); redo (2.4) for −log σ(s_o).",
+        "ja": "観測語の項で定数が抜けています。σ(s_o) → 1（そのペアがすでに完全に予測されている）のとき ∂J/∂s_o は 0 に近づくはずです。−log σ(s_o) について (2.4) をやり直してください。",
+    },
+    "sgns_sign_positive": {
+        "en": "The observed word's term has the wrong sign: a descent step must raise the score s_o = u_o·v_c, so ∂J/∂s_o must be negative (2.4).",
+        "ja": "観測語の項の符号が逆です。降下のステップはスコア s_o = u_o·v_c を上げなければならないので、∂J/∂s_o は負になるはずです (2.4)。",
+    },
+    "sgns_sign_negative": {
+        "en": "The negative samples' terms have the wrong sign: a descent step must lower each score s_k, so ∂J/∂s_k must be positive (2.4).",
+        "ja": "負例の項の符号が逆です。降下のステップは各スコア s_k を下げなければならないので、∂J/∂s_k は正になるはずです (2.4)。",
+    },
+    "sgns_sigma_prime": {
+        "en": "You differentiated σ instead of log σ: the loss (2.1) takes the logarithm of each σ, so the chain rule also divides by σ (§2.2, (2.4)).",
+        "ja": "log σ ではなく σ を微分しています。損失 (2.1) は各 σ の対数をとるので、連鎖律により σ でも割ることになります（§2.2、(2.4)）。",
+    },
+    "sgns_mean_negatives": {
+        "en": "The negative terms are averaged over the K draws: (2.1) replaces each expectation by one draw and sums the K terms, each with weight 1.",
+        "ja": "負例の項を K 回の抽出で平均しています。(2.1) では各期待値を一回の抽出で置き換え、K 個の項を重み 1 でそのまま足し合わせます。",
+    },
+    "sgns_skip_o": {
+        "en": "You left out the negatives equal to o (word2vec.c skips such draws), but the objective (2.1) as written keeps them: each such draw is a term of its own (2.7).",
+        "ja": "o と等しい負例を除外しています（word2vec.c はそのような抽出を飛ばします）が、ここで扱う目的関数 (2.1) はそれらを残します。そのような抽出もそれぞれ一つの項です (2.7)。",
+    },
+    "sgns_v_c_duplicates_once": {
+        "en": "Right when all negatives differ, wrong when a word is drawn twice or o is among the negatives: every entry of neg is a term of (2.1) of its own, so a word drawn twice contributes twice.",
+        "ja": "負例がすべて異なるときは正しく、同じ語が二回引かれたときや負例に o が含まれるときに誤ります。neg の各要素はそれぞれ (2.1) の独立した項なので、二回引かれた語は二回寄与します。",
+    },
     "sgns_sign_inside": {
         "en": "A sign inside σ is wrong: the positive and the negative terms of (2.1) have σ of opposite arguments; redo (2.4) for each.",
         "ja": "σ の中の符号が違います。(2.1) の正例の項と負例の項では σ の引数の符号が逆です。それぞれについて (2.4) をやり直してください。",
@@ -247,6 +283,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cbow_missing_normaliser": {
         "en": "You used exp(z) where the softmax ŷ belongs: the normaliser Σ_w exp(u_w·h) is missing in ŷ − y.",
         "ja": "softmax ŷ を使うべきところで exp(z) を使っています。ŷ − y の正規化項 Σ_w exp(u_w·h) が抜けています。",
+    },
+    "cbow_sum_not_mean": {
+        "en": "Your h is the sum of the context vectors, but CBOW's h is their mean (3.1): the forward pass changes, not only the factor in the gradient.",
+        "ja": "h が文脈ベクトルの和になっていますが、CBOW の h はそれらの平均です (3.1)。勾配の係数だけでなく、順伝播の計算も変わります。",
     },
     "hs_dropped_sigmoid": {
         "en": "A σ factor is missing in the per-node derivative g_j (3.7): it depends on the score through σ, it is not a constant or the score itself.",
@@ -259,6 +299,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hs_missing_node": {
         "en": "A node of the path is missing: the loss (3.6) sums over every inner node on the root-to-leaf path, so the gradient does too.",
         "ja": "経路上のノードが抜けています。損失 (3.6) は根から葉までの経路上のすべての内部ノードについての和なので、勾配もそうなります。",
+    },
+    "hs_missing_inner_sign": {
+        "en": "Your g_j is right at the bit-0 nodes and wrong at the bit-1 nodes: the score enters (3.6) as sign_j·s_j, so the chain rule multiplies by an inner derivative (3.7).",
+        "ja": "g_j はビット 0 のノードでは正しく、ビット 1 のノードで誤っています。スコアは (3.6) に sign_j·s_j の形で入るので、連鎖律により内側の微分が掛かります (3.7)。",
     },
     "gauss_missing_variance": {
         "en": "Only one of the two variances is there: the covariance of μ_i − μ_j involves both Σ_i and Σ_j.",
@@ -275,6 +319,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "attention_missing_jacobian_term": {
         "en": "The softmax Jacobian diag(a) − a aᵀ lost its −a aᵀ part: every weight in a row depends on every score of that row.",
         "ja": "softmax のヤコビ行列 diag(a) − a aᵀ の −a aᵀ の部分が抜けています。各行の重みはその行のすべてのスコアに依存します。",
+    },
+    "attention_softmax_axis": {
+        "en": "The softmax is taken over the wrong axis: A = softmax(S) row by row, so that the weights of each query (a row of A) sum to 1.",
+        "ja": "softmax をとる軸が違います。A = softmax(S) は行ごとにとり、各クエリの重み（A の各行）の和が 1 になるようにします。",
     },
     "batch_mean": {
         "en": "Your result is the batch mean of the per-pair gradients: J_B (4.9) is the sum of its terms, so every pair adds its full contribution (no 1/B).",
@@ -818,7 +866,12 @@ def _var_softmax(which):
         ]
         if which == "v_c":
             return [(m, k, U.T @ delta) for m, k, delta in deltas]
-        return [(m, k, np.outer(delta, v_c)) for m, k, delta in deltas]
+        out = [(m, k, np.outer(delta, v_c)) for m, k, delta in deltas]
+        only_o = np.zeros_like(U)
+        only_o[o] = (y_hat[o] - 1.0) * v_c                       # as if only u_o had a gradient
+        out.append(("missing_term", "softmax_only_row_o", only_o))
+        out.append(("unknown", "softmax_rows_of_U", (y_hat - y)[:, None] * U))  # ∂(u_w·v_c)/∂u_w taken as u_w
+        return out
 
     return build
 
@@ -842,6 +895,11 @@ def _sgns_coefficients(v_c, o, neg, U):
     out.append(("sign", "sgns_sign_inside", right_o, np.atleast_1d(sigmoid(-s_k))))
     out.append(("missing_term", "sgns_only_positive", right_o, np.zeros_like(s_k)))
     out.append(("missing_term", "sgns_only_negative", 0.0, right_k))
+    out.append(("missing_term", "sgns_missing_label", sigmoid(s_o), right_k))          # σ(s_o) for σ(s_o) − 1
+    out.append(("sign", "sgns_sign_positive", sigmoid(-s_o), right_k))                 # 1 − σ(s_o)
+    out.append(("sign", "sgns_sign_negative", right_o, -right_k))
+    out.append(("missing_term", "sgns_sigma_prime", -sigmoid(s_o) * sigmoid(-s_o), right_k * sigmoid(-s_k)))
+    out.append(("off_by_factor", "sgns_mean_negatives", right_o, right_k / len(right_k)))  # E[·] read as a mean
     return out, right_o, right_k
 
 
@@ -868,11 +926,16 @@ def _var_sgns(which):
                 G = _scatter(V, d, neg, np.outer(gk, v_c))
                 G[o] += go * v_c
                 out.append((m, key, G))
+        kept = np.asarray(neg)[np.asarray(neg) != o]          # word2vec.c skips a negative equal to o
         if which == "v_c":
             uniq = np.unique(neg)
-            out.append(("duplicates_once", "duplicates_once",
+            out.append(("duplicates_once", "sgns_v_c_duplicates_once",
                         right_o * U[o] + sigmoid(U[uniq] @ v_c) @ U[uniq]))
+            out.append(("duplicates_once", "sgns_skip_o", right_o * U[o] + sigmoid(U[kept] @ v_c) @ U[kept]))
         else:
+            G = _scatter(V, d, kept, np.outer(sigmoid(U[kept] @ v_c), v_c))
+            G[o] += right_o * v_c
+            out.append(("duplicates_once", "sgns_skip_o", G))
             rows = np.concatenate(([o], neg))
             coef = np.concatenate(([right_o], right_k))
             for mode in ("fancy", "assign"):
@@ -910,6 +973,11 @@ def _var_cbow(context, c, V_in, U):
         ("missing_term", "softmax_missing_y_hat", -y),
     ]:
         out.append((m, key, _scatter(V, d, context, np.tile(U.T @ delta / n, (n, 1)))))
+    h_sum = V_in[context].sum(axis=0)                          # h = Σ v_w instead of the mean (3.1)
+    _, y_hat_sum, _ = _softmax_parts(h_sum, c, U)
+    grad_h_sum = U.T @ (y_hat_sum - y)
+    for scale in (1.0, 1.0 / n):
+        out.append(("cbow_scale", "cbow_sum_not_mean", _scatter(V, d, context, np.tile(scale * grad_h_sum, (n, 1)))))
     return out
 
 
@@ -927,6 +995,7 @@ def _var_hs(h, points, codes, W):
     out.append(("sign", "hs_code_convention", (sign * sigmoid(-sign * s)) * np.where(codes == 1, -1.0, 1.0) @ Wp))
     for keep in (slice(1, None), slice(None, -1), slice(0, 1), slice(-1, None)):
         out.append(("missing_term", "hs_missing_node", right[keep] @ Wp[keep]))
+    out.append(("sign", "hs_missing_inner_sign", -sigmoid(-sign * s) @ Wp))   # −σ(−sign_j s_j), no factor sign_j
     return out
 
 
@@ -935,6 +1004,7 @@ def _var_gauss(mu_i, var_i, mu_j, var_j):
     return [
         ("missing_term", "gauss_missing_variance", -delta / var_i),
         ("missing_term", "gauss_missing_variance", -delta / var_j),
+        ("unknown", "gauss_variance_product", -delta / (var_i * var_j)),
     ]
 
 
@@ -993,12 +1063,18 @@ def _var_attention(which):
         S, A, dA = _attention_forward_parts(Q, K, V, d_out)
         E, E_shift = np.exp(S), np.exp(S - S.max(axis=1, keepdims=True))
         S1, A1, _ = _attention_forward_parts(Q, K, V, d_out, scale=False)
+        A0 = softmax(S, axis=0)                      # normalised over the keys' axis instead of each row
+        Ad = softmax(Q @ K.T / d_k, axis=1)          # scaled by d_k instead of √d_k
         out = []
         if which == "V":
             for P in (E, E_shift, S):
                 out.append(("missing_normaliser", "attention_missing_normaliser", P.T @ d_out))
             out.append(("off_by_factor", "attention_scale", A1.T @ d_out))
+            out.append(("off_by_factor", "attention_scale", Ad.T @ d_out))
+            out.append(("missing_normaliser", "attention_softmax_axis", A0.T @ d_out))
             return out
+        out.append(("missing_normaliser", "attention_softmax_axis", (A0 * (dA - np.sum(dA * A0, axis=0))) @ K / r))
+        out.append(("missing_normaliser", "attention_softmax_axis", (A * (dA - np.sum(dA * A, axis=0))) @ K / r))
         for P in (E, E_shift):
             out.append(("missing_normaliser", "attention_missing_normaliser", _softmax_backward(P, dA) @ K / r))
             out.append(("missing_normaliser", "attention_missing_normaliser", (P * dA) @ K / r))
@@ -1052,7 +1128,7 @@ NUMERIC = {
     "neg_sampling_grad_v_c": _Numeric(
         "neg_sampling_grad_v_c", ("v_c", "o", "neg", "U"), _q("∂J/∂v_c (2.5)", "∂J/∂v_c (2.5)"),
         lambda v_c, o, neg, U: v_c.shape, "(d,)", _ref_sgns_v_c, _var_sgns("v_c"), _sgns_cases,
-        "where.sgns", notebook="02"),
+        "where.sgns", dup_key="sgns_v_c_duplicates_once", notebook="02"),
     "neg_sampling_grad_U": _Numeric(
         "neg_sampling_grad_U", ("v_c", "o", "neg", "U"), _q("∂J/∂U (2.6)", "∂J/∂U (2.6)"),
         lambda v_c, o, neg, U: U.shape, "(V, d)", _ref_sgns_U, _var_sgns("U"), _sgns_cases,

@@ -107,6 +107,9 @@ def test_softmax_report_temperature_limits():
     (dict(logits=[1.0, 2.0], o=0, temperature=0.0), "temperature"),
     (dict(logits=[1.0, 2.0], o=0, temperature=-1.0), "temperature"),
     (dict(logits=[1.0, 2.0], o=0, temperature=np.inf), "temperature"),
+    (dict(logits=[1.0, 2.0], o=0, temperature="1"), "temperature"),   # was a TypeError from np.isfinite
+    (dict(logits=[1.0, 2.0], o=0, temperature=None), "temperature"),
+    (dict(logits=[1.0, 2.0], o=0, temperature=True), "temperature"),
 ])
 def test_softmax_report_rejects_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -207,6 +210,8 @@ def test_noise_report_extreme_powers():
     (dict(counts=[1.0, 2.0], power=-0.1), "power"),
     (dict(counts=[1.0, 2.0], power=np.nan), "power"),
     (dict(counts=[1.0, 2.0], power=2.5), "power"),
+    (dict(counts=[1.0, 2.0], power="0.75"), "power"),                   # was a TypeError from np.isfinite
+    (dict(counts=[1.0, 2.0], power=None), "power"),
     (dict(counts=[1.0, 2.0], top=0), "top"),
     (dict(counts=[1.0, 2.0], top=1.5), "top"),
     (dict(counts=[1.0, 0.0]), "positive"),

@@ -82,10 +82,21 @@ def _logits(logits):
     return z
 
 
+def _real(value):
+    """``value`` as a float, or NaN when it is not a real number (a string, None, an array…)."""
+    if isinstance(value, (bool, np.bool_, str, bytes)):
+        return float("nan")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
 def _temperature(temperature):
-    if not np.isfinite(temperature) or temperature <= 0:
+    T = _real(temperature)
+    if not np.isfinite(T) or T <= 0:
         raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}")
-    return float(temperature)
+    return T
 
 
 def _index(o, V):
@@ -269,8 +280,9 @@ def noise_report(counts, power=0.75, top=15):
         α = 0, the "effective number of noise words").
     """
     counts = _counts(counts)
-    if not np.isfinite(power) or not 0 <= power <= 2:
+    if not 0 <= _real(power) <= 2:  # NaN and non-numbers fail the comparison
         raise ValueError(f"power must be a number in [0, 2], got {power!r}")
+    power = _real(power)
     if isinstance(top, (bool, np.bool_)) or not isinstance(top, (int, np.integer)) or top < 1:
         raise ValueError(f"top must be a positive integer, got {top!r}")
     p = noise_distribution(counts, power)

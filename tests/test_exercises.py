@@ -1218,3 +1218,15 @@ def test_review_messages_in_japanese():
     assert fb.mistake == "missing_term" and JAPANESE.search(fb.message)
     fb = ex.check("hs_grad_h", _hs(lambda s, c: -sig(-(1 - 2 * c) * s)), lang="ja")
     assert fb.mistake == "sign" and JAPANESE.search(fb.message)
+
+
+@pytest.mark.parametrize("answer", ["-1/(1 + exp(-x))**2", "sigma(x)**2"])
+def test_sigmoid_derivative_without_the_inner_derivative(answer):
+    fb = diagnose("sigmoid_derivative", answer)   # d/dx (1 + e^{−x})^{−1} with the inner factor forgotten
+    assert fb.mistake == "missing_term" and "inner derivative" in fb.message
+    _no_solution(fb, "σ(x)(1 − σ(x))", "1 − σ(x)")
+
+
+def test_scalar_grad_sigma_prime_instead_of_log_derivative():
+    fb = diagnose("neg_sampling_scalar_grad", "-sigma(x)*(1 - sigma(x))")
+    assert fb.mistake == "missing_term" and "log σ" in fb.message

@@ -406,6 +406,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "A sign inside is wrong: σ′(x) is positive everywhere and vanishes for large |x|; check the second factor.",
         "ja": "内側の符号が違います。σ′(x) は至る所で正で、|x| が大きいと 0 に近づきます。二つ目の因子を確認してください。",
     },
+    "sigmoid_missing_inner": {
+        "en": "The inner derivative is missing: σ(x) = (1 + e^{−x})^{−1} is a function of 1 + e^{−x}, so the chain rule multiplies by the derivative of 1 + e^{−x}.",
+        "ja": "内側の微分が抜けています。σ(x) = (1 + e^{−x})^{−1} は 1 + e^{−x} の関数なので、連鎖律により 1 + e^{−x} の微分が掛かります。",
+    },
     "log_sigmoid_missing_chain": {
         "en": "The chain rule is incomplete: d/dx log σ(x) = σ′(x)/σ(x); one of the two factors is missing.",
         "ja": "連鎖律が不完全です。d/dx log σ(x) = σ′(x)/σ(x) であり、二つの因子のどちらかが抜けています。",
@@ -1415,7 +1419,9 @@ def _build_sigmoid_derivative(sp):
         variants=[("missing_term", "sigmoid_missing_factor", s),
                   ("missing_term", "sigmoid_missing_factor", 1 - s),
                   ("missing_term", "sigmoid_missing_factor", sp.exp(-x)),
-                  ("sign", "sigmoid_sign_inside", s * (1 + s))],
+                  ("sign", "sigmoid_sign_inside", s * (1 + s)),
+                  ("missing_term", "sigmoid_missing_inner", -s ** 2),     # d/dx (1 + e^{−x})^{−1} without the inner factor
+                  ("missing_term", "sigmoid_missing_inner", s ** 2)],
         points=_uniform_points(["x"], [-3], [3], seed=5101))
 
 
@@ -1461,7 +1467,8 @@ def _build_neg_sampling_scalar_grad(sp):
                   ("missing_term", "scalar_grad_missing_chain", -1 / s),
                   ("dropped_sigmoid", "scalar_grad_dropped_sigmoid", sp.Integer(-1)),
                   ("dropped_sigmoid", "scalar_grad_dropped_sigmoid", x - 1),
-                  ("sign", "scalar_grad_sign_inside", _sigma_expr(sp, -x) - 1)],
+                  ("sign", "scalar_grad_sign_inside", _sigma_expr(sp, -x) - 1),
+                  ("missing_term", "sgns_sigma_prime", -s * (1 - s))],
         points=_uniform_points(["x"], [-3], [3], seed=5104))
 
 

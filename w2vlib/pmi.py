@@ -64,6 +64,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sps
 
+from . import _validate
 from .stable import log_sigmoid, sigmoid
 from .vocab import MAX_SENTENCE_LENGTH, Vocab
 
@@ -359,6 +360,8 @@ def trained_dots(V_in, U, rows, cols):
     cols = np.asarray(cols)
     if rows.shape != cols.shape or rows.ndim != 1:
         raise ValueError(f"rows and cols must be 1-D index arrays of the same length, got {rows.shape} and {cols.shape}")
+    rows = _validate.indices("rows", rows, V_in.shape[0], what="rows of V_in")   # no silent wrap-around of -1
+    cols = _validate.indices("cols", cols, U.shape[0], what="rows of U")
     out = np.empty(rows.shape[0])
     for s in range(0, rows.shape[0], 65536):   # bounded memory: 65536 × d gathered rows at a time
         a, b = V_in[rows[s:s + 65536]], U[cols[s:s + 65536]]

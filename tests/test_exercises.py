@@ -1230,3 +1230,18 @@ def test_sigmoid_derivative_without_the_inner_derivative(answer):
 def test_scalar_grad_sigma_prime_instead_of_log_derivative():
     fb = diagnose("neg_sampling_scalar_grad", "-sigma(x)*(1 - sigma(x))")
     assert fb.mistake == "missing_term" and "log σ" in fb.message
+
+
+@pytest.mark.parametrize("eid, answer", [
+    ("softmax_grad_v_c", lambda v_c, o, U: U @ (sm(U @ v_c) - np.eye(U.shape[0])[o])),               # U for Uᵀ
+    ("neg_sampling_grad_v_c", lambda v_c, o, neg, U: -sig(-U[o] @ v_c) * U[o] + sig(U[neg] @ v_c) @ U[neg].T),
+    ("softmax_grad_U", lambda v_c, o, U: (sm(U @ v_c) - np.eye(U.shape[0])[o]) * v_c),                 # no outer product
+])
+def test_shape_errors_point_at_the_transpose(eid, answer):
+    fb = diagnose(eid, answer)
+    assert fb.mistake == "error" and "ValueError" in fb.message and "transpose" in fb.message
+
+
+def test_other_exceptions_keep_the_plain_message():
+    fb = diagnose("softmax_grad_v_c", lambda v_c, o, U: 1 / 0)
+    assert fb.mistake == "error" and "ZeroDivisionError" in fb.message and "transpose" not in fb.message

@@ -153,6 +153,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your function raised {exc_type}: {exc_text} (on a test input with {shapes}); look at the line that raised it.",
         "ja": "関数が {exc_type} を送出しました: {exc_text}（テスト入力 {shapes}）。例外が発生した行を確認してください。",
     },
+    "error_shapes": {
+        "en": "Your function raised {exc_type}: {exc_text} (on a test input with {shapes}): the shapes in a product or sum do not fit; write down the shape of each factor on that line — a matrix where its transpose belongs (U for Uᵀ) or a swapped product is the usual cause.",
+        "ja": "関数が {exc_type} を送出しました: {exc_text}（テスト入力 {shapes}）。積や和の形状が合っていません。その行の各因子の形状を書き出してみてください。転置を使うべきところで行列そのもの（Uᵀ の代わりに U）を使っているか、積の順序が逆になっているのがよくある原因です。",
+    },
     "returned_none": {
         "en": "Your function returned None: is a `return` statement missing? It should return {quantity}.",
         "ja": "関数が None を返しました。`return` 文を書き忘れていませんか。返すべきものは {quantity} です。",
@@ -1192,6 +1196,13 @@ def _to_array(value):
         return None, ("not_array", {"type": type(value).__name__})
 
 
+def _is_shape_error(exc):
+    """A NumPy product or broadcast whose operand shapes do not fit (e.g. ``U @ delta`` for ``U.T @ delta``)."""
+    text = str(exc)
+    return isinstance(exc, ValueError) and any(
+        t in text for t in ("mismatch in its core dimension", "not aligned", "could not be broadcast"))
+
+
 def _close(a, b, rtol=1e-5):
     return a.shape == b.shape and np.linalg.norm(a - b) <= rtol * np.linalg.norm(b) + 1e-12
 
@@ -1255,7 +1266,8 @@ def _check_numeric(ex, answer, lang):
                 value = answer(*call_args)
         except Exception as exc:  # the learner's function failed: report it, never raise
             text = str(exc).strip().splitlines()[0] if str(exc).strip() else "(no message)"
-            return Feedback(False, "error", _msg("error", lang, exc_type=type(exc).__name__, exc_text=text,
+            key = "error_shapes" if _is_shape_error(exc) else "error"
+            return Feedback(False, "error", _msg(key, lang, exc_type=type(exc).__name__, exc_text=text,
                                                  shapes=_describe_shapes(case.args, ex.args)))
         for name, before, after in zip(ex.args, case.args, call_args):
             if isinstance(before, np.ndarray) and mutated is None:

@@ -53,6 +53,7 @@ from typing import Callable
 import numpy as np
 
 from . import i18n
+from .attention import attention_grads, softmax_rows_backward as _softmax_backward
 from .stable import sigmoid, softmax
 
 __all__ = [
@@ -849,8 +850,6 @@ def _ref_gauss(mu_i, var_i, mu_j, var_j):
 
 def _ref_attention(Q, K, V, d_out):
     """(dQ, dK, dV) of w2vlib.attention.attention_grads (8.2)–(8.4)."""
-    from .attention import attention_grads
-
     return attention_grads(Q, K, V, d_out)
 
 
@@ -1058,10 +1057,6 @@ def _attention_forward_parts(Q, K, V, d_out, scale=True):
     d_k = Q.shape[1]
     S = Q @ K.T / (math.sqrt(d_k) if scale else 1.0)
     return S, softmax(S, axis=1), d_out @ V.T
-
-
-def _softmax_backward(A, dA):
-    return A * (dA - np.sum(dA * A, axis=1, keepdims=True))
 
 
 def _var_attention(which):

@@ -54,6 +54,7 @@ import numpy as np
 
 from . import i18n
 from .attention import attention_grads, softmax_rows_backward as _softmax_backward
+from .negative_sampling import neg_sampling_error
 from .stable import sigmoid, softmax
 
 __all__ = [
@@ -887,7 +888,7 @@ def _sgns_coefficients(v_c, o, neg, U):
     """(label, key, g_o, g_neg) for the correct and the wrong per-score derivatives."""
     s_o = float(U[o] @ v_c)
     s_k = U[neg] @ v_c
-    right_o, right_k = -sigmoid(-s_o), np.atleast_1d(sigmoid(s_k))
+    _, right_o, right_k = neg_sampling_error(v_c, o, neg, U)       # (2.4), the library's own
     # σ(·) − 1 or σ(·) replaced by a constant or by the score itself
     dropped_o = [-1.0, 1.0, s_o - 1.0, s_o, -s_o]
     dropped_k = [np.ones_like(s_k), -np.ones_like(s_k), s_k, 1.0 + s_k, -s_k]

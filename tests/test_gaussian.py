@@ -310,14 +310,6 @@ def test_batched_triples_agree_with_max_margin_loss(rng, kind):
             assert_close(got, want, 1e-12)
 
 
-def test_scatter_rows_accumulates_repeats(rng):
-    rows = np.array([2, 0, 2, 2, 1])
-    values = rng.normal(size=(5, 3))
-    want = np.zeros((4, 3))
-    np.add.at(want, rows, values)
-    assert_close(G._scatter_rows(rows, values, 4), want, 1e-15)
-
-
 # ----------------------------------------------------------------- clipping
 
 def test_clip_means(rng):

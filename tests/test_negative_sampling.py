@@ -110,3 +110,15 @@ def test_bad_shapes():
         neg_sampling_loss_and_grads(np.zeros(3), 0, [1], np.zeros((5, 2)))
     with pytest.raises(ValueError, match=r"o=7 is out of range"):
         neg_sampling_loss_and_grads(np.zeros(2), 7, [1], np.zeros((5, 2)))
+
+
+def test_scatter_rows_accumulates_repeats(rng):
+    """The shared scatter-add (also the Gaussian trainer's) equals np.add.at, repeats included."""
+    from w2vlib.negative_sampling import scatter_rows
+
+    rows = np.array([2, 0, 2, 2, 1])
+    values = rng.normal(size=(5, 3))
+    want = np.zeros((4, 3))
+    np.add.at(want, rows, values)
+    assert_close(scatter_rows(4, 3, rows, values), want, 1e-15)
+    assert np.array_equal(scatter_rows(4, 3, [], np.zeros((0, 3))), np.zeros((4, 3)))

@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import sampling
+from .negative_sampling import scatter_rows
 from .vocab import Vocab, build_vocab
 
 __all__ = [
@@ -410,13 +411,6 @@ def _triple_loss(kind, margin, mu_w, var_w, mu_c, var_c, mu_n, var_n):
     return loss, (g_mu_w, g_var_w, -n_act * pc_mu, -n_act * pc_var, a * nn_mu, a * nn_var)
 
 
-def _scatter_rows(rows, values, V):
-    """Dense (V, D) array with ``values[k]`` added into row ``rows[k]`` (repeats accumulate)."""
-    D = values.shape[1]
-    flat = (rows[:, None] * D + np.arange(D)).ravel()
-    return np.bincount(flat, weights=values.ravel(), minlength=V * D).reshape(V, D)
-
-
 def _positive_number(name, value, strict=True):
     if isinstance(value, bool) or not np.isscalar(value) or not np.isfinite(value) or (
         value <= 0 if strict else value < 0
@@ -563,10 +557,10 @@ def train_gaussian_embeddings(corpus=None, *, ids=None, starts=None, vocab=None,
                 kind, margin, mu[w], var[w], mu_ctx[c], var_ctx[c], mu_ctx[n], var_ctx[n])
             total += float(loss.sum())
             # repeated rows accumulate (a scatter-add, as np.add.at, via bincount)
-            g_w = _scatter_rows(w, np.concatenate((g_mu_w, g_var_w), axis=1), V)
-            g_ctx = _scatter_rows(np.concatenate((c, n.reshape(-1))),
-                                  np.concatenate((np.concatenate((g_mu_c, g_var_c), axis=1),
-                                                  np.concatenate((g_mu_n, g_var_n), axis=2).reshape(-1, 2 * d))), V)
+            g_w = scatter_rows(V, 2 * d, w, np.concatenate((g_mu_w, g_var_w), axis=1))
+            g_ctx = scatter_rows(V, 2 * d, np.concatenate((c, n.reshape(-1))),
+                                 np.concatenate((np.concatenate((g_mu_c, g_var_c), axis=1),
+                                                 np.concatenate((g_mu_n, g_var_n), axis=2).reshape(-1, 2 * d))))
             grads = [g_w[:, :d], g_w[:, d:], g_ctx[:, :d], g_ctx[:, d:]]
             for p, g, acc in zip(params, grads, G):
                 acc += g * g

@@ -52,13 +52,15 @@ def neg_sampling_error(h, o, neg, U):
 def scatter_rows(V, d, rows, values):
     """Dense (V, d) matrix with ``values[i]`` added into row ``rows[i]``.
 
-    Repeated rows accumulate (``np.add.at``), they never overwrite: a word
-    drawn twice as a negative, or equal to ``o``, gets every contribution.
-    Implements the row sums (2.7).
+    Repeated rows accumulate, they never overwrite: a word drawn twice as a
+    negative, or equal to ``o``, gets every contribution. Implements the row
+    sums (2.7). Computed as one ``np.bincount`` over flat cell indices, which
+    adds in the same order as ``np.add.at`` but several times faster.
     """
-    out = np.zeros((V, d))
-    np.add.at(out, rows, values)
-    return out
+    rows = np.asarray(rows, dtype=np.int64)
+    values = np.asarray(values, dtype=np.float64).reshape(rows.shape[0], d)
+    flat = (rows[:, None] * d + np.arange(d)).ravel()
+    return np.bincount(flat, weights=values.ravel(), minlength=V * d).reshape(V, d)
 
 
 def neg_sampling_loss_and_grads(v_c, o, neg, U):
